@@ -1,0 +1,1 @@
+"""kehoach: run a Vietnamese local government's plan instead of filing it."""

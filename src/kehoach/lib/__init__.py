@@ -1,0 +1,1 @@
+"""Pure helpers without models: numbers, dates, periods and text."""

@@ -1,0 +1,100 @@
+"""Problems found in a file a user gave us, each naming where it is and what is wrong.
+
+Every importer (plan files, interchange files, Excel forms) collects all problems first and
+changes nothing when there is any, then raises :class:`InvalidFile` listing them.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """("indicators", 0, "targets", 1, "op") -> "indicators[0].targets[1].op"."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(gốc)"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: tuple[str | int, ...]
+    message: str
+
+    def __str__(self) -> str:
+        return f"{format_path(self.path)}: {self.message}"
+
+
+class InvalidFile(Exception):
+    """A file that cannot be used; nothing from it was saved."""
+
+    def __init__(self, filename: str, problems: Iterable[Problem]):
+        self.filename = filename
+        self.problems = list(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        head = _("%(file)s: %(count)d problem(s), nothing was saved.") % {
+            "file": self.filename,
+            "count": len(self.problems),
+        }
+        return "\n".join([head, *(f"{self.filename}: {p}" for p in self.problems)])
+
+
+def schema_problems(validator, data) -> list[Problem]:
+    """Validate ``data`` with a jsonschema validator; messages in the user's language."""
+    problems: list[Problem] = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
+        problem = Problem(tuple(error.absolute_path), _schema_message(error))
+        if problem not in problems:  # "required" reports each missing field separately
+            problems.append(problem)
+    return problems
+
+
+def _schema_message(error) -> str:
+    kind, arg, instance = error.validator, error.validator_value, error.instance
+    if kind == "required":
+        missing = [name for name in arg if isinstance(instance, dict) and name not in instance]
+        return _("missing field: %(fields)s") % {"fields": ", ".join(missing)}
+    if kind == "additionalProperties":
+        extra = sorted(set(instance) - set(error.schema.get("properties", {})))
+        return _("unknown field: %(fields)s") % {"fields": ", ".join(extra)}
+    if kind == "type":
+        names = {
+            "string": _("text"),
+            "number": _("a number"),
+            "integer": _("a whole number"),
+            "array": _("a list"),
+            "object": _("an object"),
+            "null": _("empty (null)"),
+            "boolean": _("true or false"),
+        }
+        wanted = arg if isinstance(arg, list) else [arg]
+        return _("%(value)r is not %(type)s") % {
+            "value": instance,
+            "type": _(" or ").join(names.get(t, t) for t in wanted),
+        }
+    if kind in ("enum", "const"):
+        allowed = arg if kind == "enum" else [arg]
+        return _("%(value)r is not allowed; use one of: %(allowed)s") % {
+            "value": instance,
+            "allowed": ", ".join(str(a) for a in allowed),
+        }
+    if kind == "pattern":
+        return _("%(value)r is not in the expected form") % {"value": instance}
+    if kind == "minLength":
+        return _("must not be empty")
+    if kind == "maxLength":
+        return _("too long (at most %(n)d characters)") % {"n": arg}
+    if kind == "minimum":
+        return _("%(value)r is below the minimum %(min)s") % {"value": instance, "min": arg}
+    if kind == "maximum":
+        return _("%(value)r is above the maximum %(max)s") % {"value": instance, "max": arg}
+    if kind in ("anyOf", "oneOf"):
+        return _("%(value)r is not a valid value here") % {"value": instance}
+    return error.message

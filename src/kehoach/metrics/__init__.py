@@ -1,0 +1,1 @@
+"""The indicator engine: values, roll-ups, target checks, status and trajectory."""

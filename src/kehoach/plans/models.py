@@ -1,0 +1,328 @@
+"""The plan as data: its metadata, objectives, indicators and targets, tasks, funding,
+reporting rule and recipients. A plan file (YAML/JSON) round-trips through these models
+(see ``planfile.py``)."""
+
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Plan(models.Model):
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    doc_type = models.CharField(_("document type"), max_length=64, default="Kế hoạch")
+    number = models.CharField(_("number and symbol"), max_length=64, blank=True)
+    issued_on = models.DateField(_("date issued"), null=True, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=255)
+    issuer_superior = models.CharField(_("issuer's superior body"), max_length=255, blank=True)
+    title = models.TextField(_("title"))
+    summary = models.TextField(_("summary line"), blank=True)
+    preamble = models.TextField(_("preamble"), blank=True)
+    period_start = models.PositiveSmallIntegerField(_("period from (year)"))
+    period_end = models.PositiveSmallIntegerField(_("period to (year)"))
+    vision_year = models.PositiveSmallIntegerField(_("vision to (year)"), null=True, blank=True)
+    start_date = models.DateField(
+        _("counting starts on"), help_text=_("Cumulative indicators count from this day.")
+    )
+    signer_authority = models.CharField(_("signing authority"), max_length=100, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=100, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=100, blank=True)
+    funding_text = models.TextField(_("funding"), blank=True)
+    owner = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("owner unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="plan_period_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.title[:80]}"
+
+    @property
+    def last_year(self) -> int:
+        return self.vision_year or self.period_end
+
+    def years(self) -> range:
+        return range(self.start_date.year, self.last_year + 1)
+
+
+class LegalBasis(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="legal_bases")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    doc_type = models.CharField(_("document type"), max_length=64)
+    number = models.CharField(_("number and symbol"), max_length=64)
+    issued_on = models.DateField(_("date issued"), null=True, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=255, blank=True)
+    title = models.TextField(_("title"), blank=True)
+
+    class Meta:
+        verbose_name = _("legal basis")
+        verbose_name_plural = _("legal bases")
+        ordering = ["plan", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type} {self.number}"
+
+
+class ObjectiveKind(models.TextChoices):
+    GENERAL = "general", _("General objective")
+    SPECIFIC = "specific", _("Specific objective")
+
+
+class Objective(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    code = models.CharField(_("code"), max_length=32)
+    kind = models.CharField(_("kind"), max_length=10, choices=ObjectiveKind.choices)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="objective_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"
+
+
+class Measure(models.TextChoices):
+    RATIO = "ratio", _("Ratio")
+    COUNT = "count", _("Count")
+    VALUE = "value", _("Value")
+
+
+class TimeBasis(models.TextChoices):
+    ANNUAL = "annual", _("Annual")
+    CUMULATIVE = "cumulative", _("Cumulative from the plan's start")
+    SNAPSHOT = "snapshot", _("Snapshot at 31/12")
+
+
+class Indicator(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    code = models.CharField(_("code"), max_length=32)
+    name = models.TextField(_("name"))
+    text = models.TextField(_("text in the plan"), blank=True)
+    measure = models.CharField(_("measure"), max_length=10, choices=Measure.choices)
+    unit = models.CharField(_("unit of measure"), max_length=32, blank=True)
+    basis = models.CharField(
+        _("time basis"), max_length=12, choices=TimeBasis.choices, default=TimeBasis.ANNUAL
+    )
+    formula = models.CharField(
+        _("formula"),
+        max_length=64,
+        blank=True,
+        help_text=_("Which computation of the indicator engine gives its value."),
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=24, decimal_places=6, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="indicator_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name[:60]}"
+
+
+class TargetOp(models.TextChoices):
+    GTE = ">=", _("at least")
+    GT = ">", _("more than")
+    LTE = "<=", _("at most")
+    LT = "<", _("less than")
+    EQ = "==", _("exactly")
+    BETWEEN = "between", _("between")
+    APPROX = "approx", _("about")
+
+
+class Target(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    op = models.CharField(_("operator"), max_length=8, choices=TargetOp.choices)
+    value = models.DecimalField(_("value"), max_digits=24, decimal_places=6)
+    max = models.DecimalField(
+        _("upper bound"), max_digits=24, decimal_places=6, null=True, blank=True
+    )
+    tolerance = models.DecimalField(
+        _("tolerance"), max_digits=24, decimal_places=6, null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="target_unique_year"),
+            models.CheckConstraint(
+                condition=~models.Q(op="between") | models.Q(max__isnull=False),
+                name="target_between_has_max",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(op="approx") | models.Q(tolerance__isnull=False),
+                name="target_approx_has_tolerance",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.op == TargetOp.BETWEEN:
+            return f"{self.year}: {self.value}–{self.max}"
+        if self.op == TargetOp.APPROX:
+            return f"{self.year}: ≈ {self.value} ± {self.tolerance}"
+        return f"{self.year}: {self.op} {self.value}"
+
+
+class TaskGroup(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="task_groups")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    code = models.CharField(_("code"), max_length=32)
+    title = models.TextField(_("title"))
+
+    class Meta:
+        verbose_name = _("task group")
+        verbose_name_plural = _("task groups")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="taskgroup_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title[:60]}"
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    group = models.ForeignKey(TaskGroup, on_delete=models.CASCADE, related_name="tasks")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    code = models.CharField(_("code"), max_length=32)
+    text = models.TextField(_("text"))
+    lead = models.CharField(
+        _("lead unit"),
+        max_length=255,
+        help_text=_("As the plan names it; matched to the owner's units by name."),
+    )
+    coordinating = models.JSONField(_("coordinating units"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["plan", "group__order", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="task_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"
+
+
+class FundingSourceKind(models.TextChoices):
+    CENTRAL = "central", _("Central budget")
+    LOCAL = "local", _("Local budget")
+    ODA = "oda", _("ODA")
+    FDI = "fdi", _("Foreign direct investment")
+    CREDIT = "credit", _("Preferential credit")
+    BONDS = "bonds", _("Government bonds")
+    PRIVATE = "private", _("Organisations and individuals")
+    OTHER = "other", _("Other lawful sources")
+
+
+class FundingSource(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="funding_sources")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    code = models.CharField(_("source"), max_length=10, choices=FundingSourceKind.choices)
+    name = models.TextField(_("name in the plan"))
+
+    class Meta:
+        verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="funding_unique_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportingRule(models.Model):
+    """When and to whom units report (Decree 09/2019: content, who, to whom, deadline)."""
+
+    class Frequency(models.TextChoices):
+        ANNUAL = "annual", _("Annual")
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="reporting_rule")
+    frequency = models.CharField(
+        _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.ANNUAL
+    )
+    deadline_month = models.PositiveSmallIntegerField(_("deadline month"))
+    deadline_day = models.PositiveSmallIntegerField(_("deadline day"))
+    lead_unit = models.CharField(_("lead unit"), max_length=255)
+    receiver = models.CharField(_("consolidated report goes to"), max_length=255)
+    upward_receivers = models.JSONField(_("reported upward to"), default=list, blank=True)
+    reporters = models.JSONField(_("units that report"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("reporting rule")
+        verbose_name_plural = _("reporting rules")
+
+    def __str__(self) -> str:
+        return f"{self.plan.code}: {self.deadline}"
+
+    @property
+    def deadline(self) -> str:
+        """Month-day as in the plan file, e.g. "11-25" (due before that day begins)."""
+        return f"{self.deadline_month:02d}-{self.deadline_day:02d}"
+
+    def deadline_day_in(self, year: int) -> datetime.date:
+        return datetime.date(year, self.deadline_month, self.deadline_day)
+
+
+class Duty(models.Model):
+    """A paragraph of the plan's organisation section: who must do what."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="duties")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    code = models.CharField(_("code"), max_length=32)
+    party = models.CharField(_("responsible"), max_length=255)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("duty")
+        verbose_name_plural = _("duties")
+        ordering = ["plan", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.party}"
+
+
+class Recipient(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="recipients")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=255)
+    note = models.CharField(_("note"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+        ordering = ["plan", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.note}".strip()
