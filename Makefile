@@ -11,7 +11,7 @@ PASSWORD ?= kehoach@2025
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,dev]'
+	$(BIN)/pip install --quiet -e '.[test,dev,bench]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kehoach.orgunits",
     "kehoach.accounts",
     "kehoach.plans",
+    "kehoach.registers",
     "kehoach.web",
     "kehoach.demo",
 ]
