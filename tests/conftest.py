@@ -18,3 +18,50 @@ def _fast_and_self_contained(settings):
 @pytest.fixture
 def default_plan(db):
     return load_default_plan()
+
+
+class Cast:
+    """A small district, its units and one user per role, bound to the default plan."""
+
+    def __init__(self, plan):
+        from django.contrib.auth import get_user_model
+
+        from kehoach.accounts.models import Membership
+        from kehoach.orgunits.models import OrgUnit
+        from kehoach.reporting.assignment import assign_from_plan
+
+        self.plan = plan
+        self.units = {}
+        district = OrgUnit.objects.create(code="H", name="UBND huyện Thử", kind="district")
+        self.units["H"] = district
+        for code, name, kind in [
+            ("KTHT", "Phòng Kinh tế và Hạ tầng", "department"),
+            ("TCKH", "Phòng Tài chính - Kế hoạch", "department"),
+            ("NN", "Phòng Nông nghiệp và Phát triển nông thôn", "department"),
+            ("X01", "UBND xã Một", "commune"),
+            ("X02", "UBND xã Hai", "commune"),
+        ]:
+            self.units[code] = OrgUnit.objects.create(
+                code=code, name=name, kind=kind, parent=district
+            )
+        plan.owner = district
+        plan.save()
+        assign_from_plan(plan)
+        users = get_user_model().objects
+        self.users = {}
+        for username, unit, role in [
+            ("x01", "X01", "clerk"),
+            ("x01.head", "X01", "head"),
+            ("x02", "X02", "clerk"),
+            ("tckh", "TCKH", "clerk"),
+            ("ktht", "KTHT", "lead_office"),
+            ("lanhdao", "H", "leadership"),
+        ]:
+            user = users.create_user(username, f"{username}@example.vn", "pw-12345678")
+            Membership.objects.create(user=user, org_unit=self.units[unit], role=role)
+            self.users[username] = user
+
+
+@pytest.fixture
+def cast(default_plan):
+    return Cast(default_plan)

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "kehoach.accounts",
     "kehoach.plans",
     "kehoach.registers",
+    "kehoach.metrics",
+    "kehoach.exchange",
+    "kehoach.reporting",
     "kehoach.web",
     "kehoach.demo",
 ]
@@ -63,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "kehoach.web.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

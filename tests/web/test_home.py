@@ -27,3 +27,13 @@ def test_it_shows_the_admin_in_vietnamese(admin_client, default_plan):
     assert "Đơn vị" in html
     html = admin_client.get("/admin/plans/indicator/").content.decode()
     assert "CT3" in html
+
+
+def test_it_speaks_vietnamese_whatever_the_browser_says(client, default_plan):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in html
+
+
+def test_it_writes_targets_in_vietnamese_number_format(client, default_plan):
+    html = client.get("/").content.decode()
+    assert "0,05" in html and "0.050000" not in html

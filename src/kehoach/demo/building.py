@@ -15,6 +15,7 @@ from kehoach.plans.models import Plan
 from kehoach.plans.planfile import DEFAULT_PLAN_CODE
 
 from . import units as demo_units
+from .records import build_records
 
 
 @dataclass(frozen=True)
@@ -87,4 +88,5 @@ def build_users(found: dict[str, OrgUnit], password: str) -> list[Login]:
 def build_demo(password: str) -> list[Login]:
     found = build_units()
     Plan.objects.filter(code=DEFAULT_PLAN_CODE).update(owner=found[demo_units.DISTRICT[0]])
+    build_records(found)
     return build_users(found, password)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 
 def format_path(path: Sequence[str | int]) -> str:
@@ -18,7 +19,7 @@ def format_path(path: Sequence[str | int]) -> str:
             text += f"[{part}]"
         else:
             text += f".{part}" if text else str(part)
-    return text or "(gốc)"
+    return text or _("(top level)")
 
 
 @dataclass(frozen=True)
@@ -66,13 +67,13 @@ def _schema_message(error) -> str:
         return _("unknown field: %(fields)s") % {"fields": ", ".join(extra)}
     if kind == "type":
         names = {
-            "string": _("text"),
-            "number": _("a number"),
-            "integer": _("a whole number"),
-            "array": _("a list"),
-            "object": _("an object"),
-            "null": _("empty (null)"),
-            "boolean": _("true or false"),
+            "string": pgettext("json type", "text"),
+            "number": pgettext("json type", "a number"),
+            "integer": pgettext("json type", "a whole number"),
+            "array": pgettext("json type", "a list"),
+            "object": pgettext("json type", "an object"),
+            "null": pgettext("json type", "empty (null)"),
+            "boolean": pgettext("json type", "true or false"),
         }
         wanted = arg if isinstance(arg, list) else [arg]
         return _("%(value)r is not %(type)s") % {

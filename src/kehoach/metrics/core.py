@@ -38,10 +38,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
+from typing import TypeVar
 
 AT_RISK_TOLERANCE = Decimal("0.10")
 OPS = (">=", ">", "<=", "<", "==", "between", "approx")
 BASES = ("annual", "cumulative", "snapshot")
+_K = TypeVar("_K")
+_N = TypeVar("_N", int, Decimal)
 
 
 class Status(StrEnum):
@@ -304,6 +307,23 @@ class UnitTree:
         nums = self.rollup_sums(numerators)
         dens = self.rollup_sums(denominators)
         return {code: ratio(nums[code], dens[code], scale) for code in self._order}
+
+    def rollup_many(self, values: Mapping[str, Mapping[_K, _N]]) -> dict[str, dict[_K, _N]]:
+        """``rollup_sums`` for many keys at once: for every unit, per key, the sum over its
+        subtree of ``values[unit][key]``, in one bottom-up pass.
+
+        A key no unit of the subtree has stays absent (missing is not zero). Numbers are added
+        as given (ints stay ints). Codes not in the tree are ignored.
+        """
+        out: dict[str, dict[_K, _N]] = {}
+        for code in reversed(self._order):
+            acc = dict(values.get(code) or {})
+            for child in self._children[code]:
+                for key, v in out[child].items():
+                    prev = acc.get(key)
+                    acc[key] = v if prev is None else prev + v
+            out[code] = acc
+        return out
 
 
 def ratio(

@@ -128,9 +128,7 @@ def validate_or_raise(data: Any, name: str) -> None:
 def _duplicates(items: list[dict], key: str, path: tuple) -> list[Problem]:
     counts = Counter(item[key] for item in items)
     return [
-        Problem(
-            (*path, i, key), _("duplicate %(key)s %(value)r") % {"key": key, "value": item[key]}
-        )
+        Problem((*path, i, key), _("%(value)r appears more than once") % {"value": item[key]})
         for i, item in enumerate(items)
         if counts[item[key]] > 1
     ]
@@ -171,7 +169,7 @@ def _semantic_problems(data: dict) -> list[Problem]:
     for i, group in enumerate(data["task_groups"]):
         for j, task in enumerate(group["tasks"]):
             if task_codes[task["code"]] > 1:
-                msg = _("duplicate %(key)s %(value)r") % {"key": "code", "value": task["code"]}
+                msg = _("%(value)r appears more than once") % {"value": task["code"]}
                 problems.append(Problem(("task_groups", i, "tasks", j, "code"), msg))
     problems += _duplicates(
         data.get("funding", {}).get("sources", []), "code", ("funding", "sources")

@@ -1,0 +1,43 @@
+"""Exporting an interchange file: everything the importer reads, in a stable order.
+
+Every field is written (null for an empty date, number or link, "" for empty text), every
+list is present, lists are ordered by key and keys within an entry in a fixed order, so
+export → import into an empty database → export gives the same bytes.
+"""
+
+import json
+
+from kehoach.plans.models import Plan
+
+from .interchange import FORMAT, LISTS, ListSpec, lookups, row_from_values
+from .reports import export_reports
+
+
+def export_data(year: int | None = None) -> dict:
+    """All data as an interchange file. With ``year``: budget lines, S&T projects and
+    initiatives of that year, start-ups supported, inspections and trainings held in it; org
+    units, key products and IP titles whole (their state is a snapshot, not a yearly flow)."""
+    data: dict = {"format": FORMAT}
+    data["plans"] = [
+        {"code": code, "owner": owner}
+        for code, owner in Plan.objects.filter(owner__isnull=False)
+        .order_by("code")
+        .values_list("code", "owner__code")
+    ]
+    for spec in LISTS:
+        data[spec.name] = export_list(spec, year)
+    data["reports"] = export_reports(year)
+    return data
+
+
+def export_list(spec: ListSpec, year: int | None = None) -> list[dict]:
+    queryset = spec.model.objects.order_by(*spec.order)
+    if year is not None and spec.year_filter:
+        queryset = queryset.filter(**{spec.year_filter: year})
+    rows = queryset.values(*lookups(spec)).iterator(chunk_size=2000)
+    return [row_from_values(spec, values) for values in rows]
+
+
+def dump(data: dict) -> str:
+    """UTF-8 JSON as the file is written: two-space indent, text as it is, final newline."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,318 @@
+"""Importing an interchange file: all or nothing, idempotent, in bulk.
+
+1. Read and normalise the file; check it on its own (schema, real dates, duplicates).
+2. Fetch what the database holds for the file's keys, one query per list.
+3. Work out each record as it would be: the file's fields over the stored ones (a field the
+   file leaves out keeps its stored value; a new record gets the model's default). Check the
+   references and the rules between fields on that.
+4. Refuse the file with every problem, or write the changes in one transaction: only records
+   that are new or differ, with ``bulk_create`` and ``bulk_update``.
+
+Records are keyed by ``id`` (the model's ``ref``), budget lines by (unit, year, kind, source),
+org units by code, plans by code; so importing the same file twice changes nothing.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kehoach.lib.problems import InvalidFile, Problem
+from kehoach.orgunits.models import OrgUnit
+from kehoach.plans.models import Plan
+
+from . import reports, validation
+from .interchange import (
+    BUDGET,
+    IP_TITLES,
+    KEY_PRODUCTS,
+    LISTS,
+    ORG_UNITS,
+    TOP_LEVEL,
+    Kind,
+    ListSpec,
+    lookups,
+    normalise,
+    read_file,
+    row_from_values,
+    sort_problems,
+)
+
+IN_LIMIT = 400  # more keys than this: read the whole table once, not ``key IN (...)``
+BATCH = 1000
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class Summary:
+    """What an import changed (or, in a dry run, would change), list by list."""
+
+    dry_run: bool
+    counts: dict[str, Counts] = field(default_factory=dict)
+
+    def lines(self, name: str) -> list[str]:
+        if self.dry_run:
+            head = _("%(file)s is valid; dry run, nothing was saved.") % {"file": name}
+            line = _(
+                "%(list)s: %(created)d to create, %(updated)d to update, %(unchanged)d unchanged"
+            )
+        else:
+            head = _("%(file)s imported.") % {"file": name}
+            line = _("%(list)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
+        return [head] + [
+            "  " + line % {"list": list_name, **vars(counts)}
+            for list_name, counts in self.counts.items()
+        ]
+
+
+@dataclass
+class Change:
+    """The planned change of one list: new rows, and existing ones that differ."""
+
+    spec: ListSpec
+    creates: list[dict] = field(default_factory=list)
+    updates: list[tuple[int, dict, set[str]]] = field(default_factory=list)  # pk, row, fields
+    unchanged: int = 0
+
+    @property
+    def counts(self) -> Counts:
+        return Counts(len(self.creates), len(self.updates), self.unchanged)
+
+
+def import_file(path: str | Path, dry_run: bool = False) -> Summary:
+    return import_data(read_file(path), str(path), dry_run=dry_run)
+
+
+def import_data(data: Any, name: str = "<data>", dry_run: bool = False) -> Summary:
+    """Validate ``data`` (a parsed file) and write it; InvalidFile if anything is wrong, and
+    then nothing is written. A dry run validates and counts but writes nothing."""
+    data = normalise(data)
+    problems = validation.format_problems(data)
+    if problems:
+        raise InvalidFile(name, problems)
+    with transaction.atomic():
+        changes, plan_changes, problems = _plan(data)
+        report_changes, report_problems = reports.plan_reports(
+            data, _known_units(data), validation.bad_entries(problems)
+        )
+        problems += report_problems
+        if problems:
+            raise InvalidFile(name, sort_problems(problems))
+        if not dry_run:
+            _apply(changes, plan_changes)
+            reports.apply_reports(report_changes, name)
+    summary = Summary(dry_run)
+    for list_name in TOP_LEVEL:
+        if list_name == "plans" and "plans" in data:
+            summary.counts["plans"] = Counts(
+                0, len(plan_changes), len(data["plans"]) - len(plan_changes)
+            )
+        elif list_name in changes and list_name in data:
+            summary.counts[list_name] = changes[list_name].counts
+        elif list_name == "reports" and "reports" in data:
+            summary.counts["reports"] = Counts(*report_changes.counts)
+    return summary
+
+
+def _known_units(data: dict) -> set[str]:
+    stored = set(OrgUnit.objects.values_list("code", flat=True))
+    return stored | {e["code"] for _i, e in validation.entries(data, ORG_UNITS) if _str(e, "code")}
+
+
+# ---------------------------------------------------------------- planning
+
+
+def _plan(data: dict) -> tuple[dict[str, Change], dict[str, str | None], list[Problem]]:
+    problems = validation.file_problems(data)
+    bad = validation.bad_entries(problems)
+
+    units = _all_units()
+    file_units = {e["code"] for _i, e in validation.entries(data, ORG_UNITS) if _str(e, "code")}
+    file_products = {e["id"] for _i, e in validation.entries(data, KEY_PRODUCTS) if _str(e, "id")}
+    named_products = {
+        e["product"] for _i, e in validation.entries(data, IP_TITLES) if _str(e, "product")
+    }
+    stored_products = set(_fetch_refs(KEY_PRODUCTS, named_products - file_products))
+    plans = dict(Plan.objects.values_list("code", "owner__code"))
+    problems += validation.reference_problems(
+        data, set(units) | file_units, stored_products | file_products, set(plans)
+    )
+
+    changes: dict[str, Change] = {}
+    parents = {code: row["parent"] for code, (_pk, row) in units.items()}
+    unit_indexes: dict[str, int] = {}
+    for spec in LISTS:
+        good = [
+            (i, entry) for i, entry in validation.entries(data, spec) if (spec.name, i) not in bad
+        ]
+        if spec is ORG_UNITS:
+            stored = {(code,): stored_unit for code, stored_unit in units.items()}
+        else:
+            stored = _fetch_rows(spec, {spec.key_of(entry) for _i, entry in good})
+        change = changes[spec.name] = Change(spec)
+        for i, entry in good:
+            pk, old = stored.get(spec.key_of(entry), (None, None))
+            base = old if old is not None else {f.name: f.initial for f in spec.fields}
+            row = base | entry
+            problems += validation.record_problems(data, spec, i, entry, row)
+            if spec is ORG_UNITS:
+                parents[row["code"]] = row["parent"]
+                unit_indexes[row["code"]] = i
+            if old is None:
+                change.creates.append(row)
+                continue
+            differ = {name for name, value in row.items() if old[name] != value}
+            if differ:
+                change.updates.append((pk, row, differ))
+            else:
+                change.unchanged += 1
+    problems += validation.parent_loop_problems(data, parents, unit_indexes)
+
+    plan_changes: dict[str, str | None] = {}
+    for i, entry in validation.entries(data, "plans"):
+        if ("plans", i) in bad:
+            continue
+        code = validation.plan_code(entry["code"])
+        if code in plans and plans[code] != entry["owner"]:
+            plan_changes[code] = entry["owner"]
+    return changes, plan_changes, problems
+
+
+def _str(entry: dict, name: str) -> bool:
+    return isinstance(entry.get(name), str)
+
+
+def _all_units() -> dict[str, tuple[int, dict]]:
+    """code → (pk, row) of every stored unit: the file may name any of them."""
+    units = {}
+    for values in OrgUnit.objects.order_by().values("pk", *lookups(ORG_UNITS)):
+        units[values["code"]] = (values["pk"], row_from_values(ORG_UNITS, values))
+    return units
+
+
+def _fetch_rows(spec: ListSpec, keys: set[tuple]) -> dict[tuple, tuple[int, dict]]:
+    """The stored records with these keys, as (pk, row); one query."""
+    if not keys:
+        return {}
+    queryset = spec.model.objects.order_by()
+    if spec is BUDGET:
+        units = {key[0] for key in keys}
+        years = {key[1] for key in keys}
+        if len(units) <= IN_LIMIT:
+            queryset = queryset.filter(org_unit__code__in=units)
+        if len(years) <= IN_LIMIT:
+            queryset = queryset.filter(year__in=years)
+    elif len(keys) <= IN_LIMIT:
+        queryset = queryset.filter(ref__in=[key[0] for key in keys])
+    found = {}
+    for values in queryset.values("pk", *lookups(spec)).iterator(chunk_size=BATCH):
+        row = row_from_values(spec, values)
+        key = spec.key_of(row)
+        if key in keys:
+            found[key] = (values["pk"], row)
+    return found
+
+
+def _fetch_refs(spec: ListSpec, refs: set[str]) -> dict[str, int]:
+    """ref → pk of the stored records with these refs; one query."""
+    if not refs:
+        return {}
+    queryset = spec.model.objects.order_by()
+    if len(refs) <= IN_LIMIT:
+        queryset = queryset.filter(ref__in=refs)
+    pairs = queryset.values_list("ref", "pk").iterator(chunk_size=BATCH)
+    return {ref: pk for ref, pk in pairs if ref in refs}
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _apply(changes: dict[str, Change], plan_changes: dict[str, str | None]) -> None:
+    _apply_units(changes[ORG_UNITS.name])
+    units = dict(OrgUnit.objects.values_list("code", "pk"))
+    for code, owner in plan_changes.items():
+        Plan.objects.filter(code=code).update(owner_id=units[owner] if owner else None)
+    products: dict[str, int] = {}
+    for spec in LISTS:
+        if spec is ORG_UNITS:
+            continue
+        if spec is IP_TITLES:
+            change = changes[spec.name]
+            named = {r["product"] for r in change.creates if r["product"]}
+            named |= {r["product"] for _pk, r, _f in change.updates if r["product"]}
+            products = _fetch_refs(KEY_PRODUCTS, named)
+        _apply_records(changes[spec.name], units, products)
+
+
+def _model_values(spec: ListSpec, row: dict, units: dict, products: dict, skip=()) -> dict:
+    values = {}
+    for f in spec.fields:
+        if f.name in skip:
+            continue
+        value = row[f.name]
+        if f.kind is Kind.UNIT:
+            values[f"{f.model_attr}_id"] = units[value] if value is not None else None
+        elif f.kind is Kind.PRODUCT:
+            values[f"{f.model_attr}_id"] = products[value] if value is not None else None
+        elif f.kind is Kind.DATE and value is not None:
+            values[f.model_attr] = datetime.date.fromisoformat(value)
+        else:
+            values[f.model_attr] = value
+    return values
+
+
+def _apply_units(change: Change) -> None:
+    """New units parents first (level by level), then successors and changed units."""
+    units = dict(OrgUnit.objects.values_list("code", "pk"))
+    pending = list(change.creates)
+    while pending:
+        ready = [r for r in pending if r["parent"] is None or r["parent"] in units]
+        if not ready:  # a loop; validation refuses those, so this cannot happen
+            raise RuntimeError("org unit parents form a loop")
+        pending = [r for r in pending if not (r["parent"] is None or r["parent"] in units)]
+        OrgUnit.objects.bulk_create(
+            [OrgUnit(**_model_values(ORG_UNITS, r, units, {}, skip=("successor",))) for r in ready],
+            batch_size=BATCH,
+        )
+        units = dict(OrgUnit.objects.values_list("code", "pk"))
+    later = [
+        (units[r["code"]], r, {"successor"}) for r in change.creates if r["successor"] is not None
+    ]
+    _bulk_update(ORG_UNITS, [*later, *change.updates], units, {})
+
+
+def _apply_records(change: Change, units: dict, products: dict) -> None:
+    spec = change.spec
+    spec.model.objects.bulk_create(
+        [spec.model(**_model_values(spec, row, units, products)) for row in change.creates],
+        batch_size=BATCH,
+    )
+    _bulk_update(spec, change.updates, units, products)
+
+
+def _bulk_update(spec: ListSpec, updates: list, units: dict, products: dict) -> None:
+    if not updates:
+        return
+    names = set().union(*(differ for _pk, _row, differ in updates))
+    fields = [f.model_attr for f in spec.fields if f.name in names]
+    stamped = any(f.name == "updated_at" for f in spec.model._meta.concrete_fields)
+    now = timezone.now()
+    objs = []
+    for pk, row, _differ in updates:
+        obj = spec.model(pk=pk, **_model_values(spec, row, units, products))
+        if stamped:
+            obj.updated_at = now
+        objs.append(obj)
+    spec.model.objects.bulk_update(
+        objs, [*fields, "updated_at"] if stamped else fields, batch_size=BATCH
+    )

@@ -1,0 +1,32 @@
+"""Reporting periods and deadlines as instants in Asia/Ho_Chi_Minh.
+
+"Trước ngày 25/11" means the report must arrive before 25 November *begins* in Vietnam:
+the deadline instant is 25/11 00:00 Asia/Ho_Chi_Minh (= 24/11 17:00 UTC). A report submitted
+at 00:30 on 25/11 Vietnam time is late, although it is still 24/11 in UTC.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def deadline_instant(year: int, month: int, day: int) -> datetime.datetime:
+    """The first instant of ``day/month/year`` in Vietnam: due *before* this."""
+    return datetime.datetime(year, month, day, tzinfo=VIETNAM)
+
+
+def is_on_time(submitted_at: datetime.datetime | None, deadline: datetime.datetime) -> bool | None:
+    """On time when submitted strictly before the deadline instant; None if never submitted."""
+    if submitted_at is None:
+        return None
+    return submitted_at < deadline
+
+
+def day_end(day: datetime.date) -> datetime.datetime:
+    """The last instant of a day in Vietnam (for "on or before 31/12")."""
+    return datetime.datetime.combine(day, datetime.time.max, tzinfo=VIETNAM)
+
+
+def local_date(instant: datetime.datetime) -> datetime.date:
+    return instant.astimezone(VIETNAM).date()

@@ -1,0 +1,169 @@
+"""Reminders: units whose report is due within N days or late, and a summary to the lead office.
+
+Safe to run twice: a reminder is recorded (period, unit, kind, day) before its mail goes out,
+under a unique constraint, so a second run the same day sends nothing twice. A mail that fails
+to send rolls its record back, so the next run tries again.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from kehoach.accounts.models import Role
+from kehoach.orgunits.models import OrgUnit
+
+from .assignment import resolve
+from .completeness import completeness
+from .models import Reminder, ReportingPeriod, ReportState
+
+DONE_STATES = ("submitted", "accepted")
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str
+    org_unit: str
+    recipients: tuple[str, ...]
+    subject: str
+    body: str
+    sent: bool
+
+
+def _emails(unit_pks, roles) -> list[str]:
+    users = (
+        get_user_model()
+        .objects.filter(
+            memberships__org_unit__in=unit_pks, memberships__role__in=roles, is_active=True
+        )
+        .exclude(email="")
+    )
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def _deadline_text(period) -> str:
+    local = timezone.localtime(period.deadline)
+    last_day = (local - datetime.timedelta(days=1)).date()
+    return formats.date_format(last_day, "d/m/Y")
+
+
+def _send_once(period, unit, kind, today, recipients, subject, body, dry_run) -> bool:
+    if dry_run:
+        return not Reminder.objects.filter(
+            period=period, org_unit=unit, kind=kind, sent_on=today
+        ).exists()
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(
+                period=period, org_unit=unit, kind=kind, sent_on=today, recipients=recipients
+            )
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    except IntegrityError:
+        return False
+    return True
+
+
+def send_reminders(*, days: int = 7, dry_run: bool = False, now=None) -> list[Message]:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    messages: list[Message] = []
+    periods = ReportingPeriod.objects.filter(closed=False, year__gte=today.year - 1).select_related(
+        "plan__owner"
+    )
+    for period in periods:
+        if now < period.deadline - datetime.timedelta(days=days):
+            continue
+        found = completeness(period)
+        units = {u.code: u for u in _units(found)}
+        late = now >= period.deadline
+        kind = Reminder.Kind.LATE if late else Reminder.Kind.DUE
+        pending = [u for u in found.expected if u.state not in DONE_STATES]
+        for status in pending:
+            unit = units[status.org_unit]
+            recipients = sorted(
+                set(
+                    _emails([unit.pk], [Role.CLERK, Role.HEAD])
+                    + ([unit.email] if unit.email else [])
+                )
+            )
+            subject, body = _unit_message(period, status, late)
+            sent = bool(recipients) and _send_once(
+                period, unit, kind, today, recipients, subject, body, dry_run
+            )
+            messages.append(Message(kind, unit.code, tuple(recipients), subject, body, sent))
+        lead = _lead_unit(period)
+        if lead is not None:
+            recipients = _emails([lead.pk], [Role.LEAD_OFFICE])
+            subject, body = _summary_message(period, found, pending)
+            sent = bool(recipients) and _send_once(
+                period, lead, Reminder.Kind.SUMMARY, today, recipients, subject, body, dry_run
+            )
+            messages.append(
+                Message(Reminder.Kind.SUMMARY, lead.code, tuple(recipients), subject, body, sent)
+            )
+    return messages
+
+
+def _units(found):
+    return OrgUnit.objects.filter(code__in=[u.org_unit for u in found.units])
+
+
+def _lead_unit(period):
+    owner = period.plan.owner
+    if owner is None:
+        return None
+    matches = resolve(period.plan.reporting_rule.lead_unit, [owner, *owner.descendants()])
+    return matches[0] if matches else None
+
+
+def _unit_message(period, status, late: bool) -> tuple[str, str]:
+    values = {"year": period.year, "deadline": _deadline_text(period), "unit": status.name}
+    if late:
+        subject = _("[kehoach] The %(year)s report of %(unit)s is late") % values
+        lead = _("The deadline (%(deadline)s) has passed and the report has not been submitted.")
+    else:
+        subject = _("[kehoach] The %(year)s report of %(unit)s is due by %(deadline)s") % values
+        lead = _("The report is due by %(deadline)s (it must arrive before the next day begins).")
+    state = {
+        "not_started": _("not started"),
+        "draft": _("a draft, not yet submitted"),
+        "returned": _("returned for correction: %s") % status.return_reason,
+    }.get(status.state, status.state)
+    body = "\n".join(
+        [
+            _("Dear %(unit)s,") % values,
+            "",
+            lead % values,
+            _("Current state: %s.") % state,
+            "",
+            _("Please log in to kehoach, complete the report and submit it."),
+        ]
+    )
+    return subject, body
+
+
+def _summary_message(period, found, pending) -> tuple[str, str]:
+    values = {
+        "year": period.year,
+        "expected": len(found.expected),
+        "submitted": len(found.submitted),
+        "late": len(found.late),
+        "deadline": _deadline_text(period),
+    }
+    subject = _("[kehoach] %(year)s reports: %(submitted)d of %(expected)d submitted") % values
+    lines = [
+        _(
+            "Reports of %(year)s (due by %(deadline)s): %(submitted)d of %(expected)d submitted, "
+            "%(late)d late."
+        )
+        % values,
+        "",
+        _("Not yet submitted:") if pending else _("Every expected unit has submitted."),
+    ]
+    lines += [f"- {u.name} ({u.org_unit}): {ReportState(u.state).label}" for u in pending]
+    return subject, "\n".join(lines)

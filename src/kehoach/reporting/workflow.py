@@ -1,0 +1,206 @@
+"""The one way a unit report changes: ``transition`` for its state, ``save_draft`` for its content.
+
+    not_started → draft → submitted → accepted
+                            submitted → returned → draft
+
+Every move is audited (who, when, from, to, comment). A submitted or accepted report is
+locked; a returned one is editable again. Every submission is frozen as a ``ReportVersion``.
+Edits use optimistic locking on ``UnitReport.version``: the second of two concurrent editors
+gets a ``Conflict`` instead of silently overwriting the first.
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from kehoach.registers.dated import records_of
+
+from .models import ReportState, ReportVersion, TaskEntry, Transition, UnitReport
+
+S = ReportState
+ALLOWED_MOVES = {
+    (S.NOT_STARTED, S.DRAFT),
+    (S.DRAFT, S.SUBMITTED),
+    (S.SUBMITTED, S.ACCEPTED),
+    (S.SUBMITTED, S.RETURNED),
+    (S.RETURNED, S.DRAFT),
+}
+ENTRY_FIELDS = ("status", "result", "difficulties", "proposals")
+
+
+class IllegalTransition(Exception):
+    """A move the workflow does not allow (or an edit of a locked report)."""
+
+
+class Conflict(Exception):
+    """Someone else saved the report since this editor loaded it."""
+
+
+def report_for(period, org_unit) -> UnitReport:
+    """The unit's report of the period, created empty (not started) on first use."""
+    report, _created = UnitReport.objects.get_or_create(
+        period=period, org_unit=org_unit, defaults={"unit_name": org_unit.name}
+    )
+    return report
+
+
+def snapshot(report: UnitReport) -> dict:
+    """The report's content as plain data: what a submitted version freezes."""
+    entries = report.entries.select_related("task").order_by("task__group__order", "task__order")
+    return {
+        "unit": report.org_unit.code,
+        "unit_name": report.unit_name or report.org_unit.name,
+        "year": report.period.year,
+        "general_assessment": report.general_assessment,
+        "entries": [
+            {"task": e.task.code, **{name: getattr(e, name) for name in ENTRY_FIELDS}}
+            for e in entries
+        ],
+        "attachments": sorted(report.attachments.values_list("name", flat=True)),
+        "records": records_of(report.org_unit, report.period.year),
+    }
+
+
+@transaction.atomic
+def transition(
+    report: UnitReport, to_state: str, *, by=None, comment: str = "", at=None
+) -> UnitReport:
+    """Move ``report`` to ``to_state`` or raise IllegalTransition; the only state changer."""
+    locked = UnitReport.objects.select_for_update().get(pk=report.pk)
+    from_state = locked.state
+    if (from_state, to_state) not in ALLOWED_MOVES:
+        raise IllegalTransition(
+            _("A report cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": S(from_state).label, "to": S(to_state).label}
+        )
+    comment = comment.strip()
+    if to_state == S.RETURNED and not comment:
+        raise IllegalTransition(_("Say why the report is returned."))
+    at = at or timezone.now()
+    changes = {
+        "state": to_state,
+        "version": F("version") + 1,
+        "updated_by": by,
+        "updated_at": at,
+    }
+    if to_state == S.SUBMITTED:
+        changes["submitted_at"] = at
+        if locked.first_submitted_at is None:
+            changes["first_submitted_at"] = at
+    if to_state in (S.ACCEPTED, S.RETURNED):
+        changes["decided_at"] = at
+    if to_state == S.RETURNED:
+        changes["return_reason"] = comment
+    UnitReport.objects.filter(pk=locked.pk).update(**changes)
+    Transition.objects.create(
+        report=locked, from_state=from_state, to_state=to_state, at=at, by=by, comment=comment
+    )
+    report.refresh_from_db()
+    if to_state == S.SUBMITTED:
+        ReportVersion.objects.create(
+            report=report,
+            number=report.versions.count() + 1,
+            submitted_at=at,
+            submitted_by=by,
+            content=snapshot(report),
+        )
+    return report
+
+
+def submit(report: UnitReport, *, by=None, at=None) -> UnitReport:
+    return transition(report, S.SUBMITTED, by=by, at=at)
+
+
+def accept(report: UnitReport, *, by=None, comment: str = "", at=None) -> UnitReport:
+    return transition(report, S.ACCEPTED, by=by, comment=comment, at=at)
+
+
+def return_report(report: UnitReport, reason: str, *, by=None, at=None) -> UnitReport:
+    return transition(report, S.RETURNED, by=by, comment=reason, at=at)
+
+
+@transaction.atomic
+def save_draft(
+    report: UnitReport,
+    *,
+    expected_version: int,
+    by=None,
+    general_assessment: str | None = None,
+    entries: dict[str, dict] | None = None,
+) -> UnitReport:
+    """Save the report's content if nobody saved since ``expected_version``.
+
+    ``entries`` maps a task code to any of status, result, difficulties, proposals. A report
+    not started or returned becomes a draft (audited). Raises Conflict or IllegalTransition.
+    """
+    current = UnitReport.objects.select_for_update().get(pk=report.pk)
+    if current.locked:
+        raise IllegalTransition(
+            _("This report has been submitted or accepted and can no longer be edited.")
+        )
+    if current.version != expected_version:
+        raise Conflict(
+            _(
+                "%(who)s saved this report at %(when)s, after you opened it. Your changes were "
+                "not saved: reload the report, check their changes, then enter yours again."
+            )
+            % {
+                "who": current.updated_by or _("Someone"),
+                "when": formats.date_format(timezone.localtime(current.updated_at), "H:i d/m/Y"),
+            }
+        )
+    if current.state in (S.NOT_STARTED, S.RETURNED):
+        transition(current, S.DRAFT, by=by)
+    changes = {"version": F("version") + 1, "updated_by": by, "updated_at": timezone.now()}
+    if general_assessment is not None:
+        changes["general_assessment"] = general_assessment
+    UnitReport.objects.filter(pk=current.pk).update(**changes)
+    if entries:
+        tasks = {t.code: t for t in report.period.plan.tasks.filter(code__in=list(entries))}
+        unknown = sorted(set(entries) - set(tasks))
+        if unknown:
+            raise IllegalTransition(_("Unknown task: %s") % ", ".join(unknown))
+        for code, values in entries.items():
+            fields = {k: v for k, v in values.items() if k in ENTRY_FIELDS}
+            TaskEntry.objects.update_or_create(report=current, task=tasks[code], defaults=fields)
+    report.refresh_from_db()
+    return report
+
+
+def compare(older: dict, newer: dict) -> list[tuple[str, str, str]]:
+    """What changed between two snapshots: (where, before, after) for each difference."""
+    changes = []
+    if older.get("general_assessment") != newer.get("general_assessment"):
+        changes.append(
+            (
+                "general_assessment",
+                older.get("general_assessment", ""),
+                newer.get("general_assessment", ""),
+            )
+        )
+    before = {e["task"]: e for e in older.get("entries", [])}
+    after = {e["task"]: e for e in newer.get("entries", [])}
+    for task in sorted(set(before) | set(after), key=_task_key):
+        for name in ENTRY_FIELDS:
+            old, new = before.get(task, {}).get(name, ""), after.get(task, {}).get(name, "")
+            if old != new:
+                changes.append((f"{task}.{name}", old, new))
+    for register in sorted(set(older.get("records", {})) | set(newer.get("records", {}))):
+        old = older.get("records", {}).get(register, [])
+        new = newer.get("records", {}).get(register, [])
+        if old != new:
+            changes.append((f"records.{register}", ", ".join(old), ", ".join(new)))
+    if older.get("attachments") != newer.get("attachments"):
+        changes.append(
+            (
+                "attachments",
+                ", ".join(older.get("attachments", [])),
+                ", ".join(newer.get("attachments", [])),
+            )
+        )
+    return changes
+
+
+def _task_key(code: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in code.split("."))
