@@ -15,6 +15,7 @@ from kehoach.plans.models import Plan
 from kehoach.plans.planfile import DEFAULT_PLAN_CODE
 
 from . import units as demo_units
+from .reports import build_reports
 from .records import build_records
 
 
@@ -89,4 +90,9 @@ def build_demo(password: str) -> list[Login]:
     found = build_units()
     Plan.objects.filter(code=DEFAULT_PLAN_CODE).update(owner=found[demo_units.DISTRICT[0]])
     build_records(found)
-    return build_users(found, password)
+    logins = build_users(found, password)
+    plan = Plan.objects.filter(code=DEFAULT_PLAN_CODE).first()
+    if plan is not None:
+        lead_user = get_user_model().objects.get(username=demo_units.LEAD_OFFICE.lower())
+        build_reports(plan, lead_user)
+    return logins

@@ -1,0 +1,167 @@
+"""The demo's yearly reports, 2022–2026, as commune and office clerks write them.
+
+Every state shows up: accepted reports for the closed years; for 2025 one returned with its
+reason and fixed, some late; for 2026 (deadline 25/11/2026) a mix of submitted, late, returned,
+draft and not started. Reports are made through the workflow, with the times they happened,
+so their audit trail and versions are real. Idempotent: a report that exists is left alone.
+"""
+
+import datetime
+import random
+import zlib
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+
+from kehoach.accounts.models import Role
+from kehoach.reporting.assignment import assign_from_plan, carried_tasks
+from kehoach.reporting.models import ReportingPeriod, UnitReport
+from kehoach.reporting.workflow import accept, report_for, return_report, save_draft, submit
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+YEARS = range(2022, 2027)
+
+# What a clerk writes under each task group, with {n} filled per unit and year.
+RESULTS = {
+    "1": [
+        "Phổ biến cơ chế, chính sách hỗ trợ ứng dụng KH&CN đến {n} hộ sản xuất, hợp tác xã.",
+        "Lồng ghép chính sách hỗ trợ vào {n} cuộc họp thôn, tổ dân phố.",
+    ],
+    "2": [
+        "Cử {n} lượt cán bộ tham gia lớp tập huấn quản lý KH&CN do Sở KH&CN tổ chức.",
+        "Phối hợp mở {n} lớp đào tạo nghề ngắn hạn cho lao động nông thôn.",
+    ],
+    "3": [
+        "Hướng dẫn {n} hộ áp dụng quy trình sản xuất hữu cơ, tưới tiết kiệm.",
+        "Chuyển giao {n} mô hình ứng dụng tiến bộ kỹ thuật trong trồng trọt, chăn nuôi.",
+    ],
+    "4": [
+        "Hướng dẫn {n} cơ sở lập hồ sơ đăng ký nhãn hiệu, nhãn hiệu tập thể.",
+        "Vận động {n} ý tưởng tham gia cuộc thi khởi nghiệp đổi mới sáng tạo của huyện.",
+    ],
+    "5": [
+        "Phối hợp kiểm tra chất lượng hàng hóa tại {n} cơ sở kinh doanh trên địa bàn.",
+    ],
+    "6": [
+        "Tuyên truyền vai trò của KH&CN trên hệ thống truyền thanh {n} lần.",
+        "Phối hợp Mặt trận, đoàn thể phát động phong trào sáng kiến, có {n} sáng kiến đăng ký.",
+    ],
+}
+DIFFICULTIES = [
+    "",
+    "Kinh phí sự nghiệp KH&CN cấp xã còn hạn chế.",
+    "Người dân còn e ngại khi chuyển đổi sang quy trình sản xuất mới.",
+    "Cán bộ phụ trách kiêm nhiệm nhiều việc, thiếu chuyên môn về sở hữu trí tuệ.",
+]
+PROPOSALS = [
+    "",
+    "Đề nghị huyện bố trí kinh phí hỗ trợ đăng ký bảo hộ nhãn hiệu cho sản phẩm của xã.",
+    "Đề nghị Phòng Kinh tế và Hạ tầng tổ chức tập huấn chuyên sâu cho cán bộ cấp xã.",
+    "",
+]
+ASSESSMENT = (
+    "Năm {year}, {unit} đã triển khai các nhiệm vụ được giao trong Kế hoạch phát triển khoa học "
+    "và công nghệ của huyện; các nhiệm vụ cơ bản được thực hiện theo tiến độ, một số nội dung "
+    "còn chậm do thiếu kinh phí."
+)
+RETURN_REASON = (
+    "Đề nghị bổ sung số liệu cụ thể về số hộ được hướng dẫn tại nhiệm vụ {task} và gửi kèm "
+    "biên bản nghiệm thu mô hình."
+)
+
+# The fate of each unit's report in the open year 2026 (the rest: submitted on time).
+FATE_2026 = {
+    "X03": "late",
+    "X04": "returned",
+    "X06": "draft",
+    "X09": "not_started",
+    "X11": "not_started",
+    "LDTBXH": "draft",
+    "GDDT": "late",
+}
+LATE_2025 = {"X05", "X10", "VHTT"}
+RETURNED_2025 = "X02"
+
+
+def _at(year: int, month: int, day: int, hour: int = 9) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, 30, tzinfo=VN)
+
+
+def _entries(unit, year: int, tasks) -> dict[str, dict]:
+    rng = random.Random(f"{unit.code}-{year}")
+    entries = {}
+    for task in tasks:
+        options = RESULTS.get(task.group.code, ["Triển khai theo kế hoạch."])
+        status = "done" if year < 2026 and rng.random() < 0.5 else "in_progress"
+        entries[task.code] = {
+            "status": status,
+            "result": rng.choice(options).format(n=rng.randint(2, 40)),
+            "difficulties": rng.choice(DIFFICULTIES),
+            "proposals": rng.choice(PROPOSALS),
+        }
+    return entries
+
+
+def _clerk(unit):
+    users = get_user_model().objects.filter(memberships__org_unit=unit)
+    return users.filter(memberships__role__in=[Role.CLERK, Role.HEAD]).first() or users.first()
+
+
+def _fate(code: str, year: int) -> str:
+    if year < 2025:
+        return "late" if (zlib.crc32(code.encode()) % 5 == 0 and year == 2023) else "accepted"
+    if year == 2025:
+        if code == RETURNED_2025:
+            return "returned_fixed"
+        return "late" if code in LATE_2025 else "accepted"
+    return FATE_2026.get(code, "submitted")
+
+
+def build_reports(plan, lead_user) -> int:
+    """Make the demo's reports; returns how many were created."""
+    assign_from_plan(plan)
+    created = 0
+    for year in YEARS:
+        period = ReportingPeriod.open(plan, year)
+        for unit in [plan.owner, *plan.owner.descendants()]:
+            tasks = carried_tasks(plan, unit)
+            if not tasks or UnitReport.objects.filter(period=period, org_unit=unit).exists():
+                continue
+            created += 1
+            _make(period, unit, tasks, _fate(unit.code, year), lead_user)
+    return created
+
+
+def _make(period, unit, tasks, fate: str, lead_user) -> None:
+    year = period.year
+    report = report_for(period, unit)
+    if fate == "not_started":
+        return
+    clerk = _clerk(unit)
+    entries = _entries(unit, year, tasks)
+    report = save_draft(
+        report,
+        expected_version=report.version,
+        by=clerk,
+        general_assessment=ASSESSMENT.format(year=year, unit=unit.name),
+        entries=entries,
+    )
+    if fate == "draft":
+        return
+    day = 26 if fate == "late" else 15 + len(unit.code) % 8
+    report = submit(report, by=clerk, at=_at(year, 11, day))
+    if fate == "submitted" or (fate == "late" and year == 2026):
+        return
+    if fate in ("returned", "returned_fixed"):
+        task = tasks[0].code
+        report = return_report(
+            report, RETURN_REASON.format(task=task), by=lead_user, at=_at(year, 11, 23, 15)
+        )
+        if fate == "returned":
+            return
+        fixed = entries[task] | {"result": entries[task]["result"] + " Đã nghiệm thu 01 mô hình."}
+        report = save_draft(
+            report, expected_version=report.version, by=clerk, entries={task: fixed}
+        )
+        report = submit(report, by=clerk, at=_at(year, 11, 24, 16))
+    accept(report, by=lead_user, at=_at(year, 12, 2, 10))

@@ -1,0 +1,49 @@
+"""`kehoach demo` holds reports 2022–2026 in every state, some late, one returned."""
+
+import pytest
+from django.core.management import call_command
+
+from kehoach.reporting.completeness import completeness
+from kehoach.reporting.models import ReportingPeriod, ReportState, Transition, UnitReport
+
+
+@pytest.fixture
+def demo(db):
+    call_command("demo", "--password", "x-12345678")
+
+
+def test_it_has_reports_in_every_state(demo):
+    states = set(UnitReport.objects.values_list("state", flat=True))
+    assert states == set(ReportState.values)
+
+
+def test_it_has_years_2022_to_2026_with_on_time_and_late_reports(demo):
+    for year in range(2022, 2027):
+        found = completeness(ReportingPeriod.objects.get(year=year))
+        assert len(found.expected) >= 15
+        assert found.on_time
+    assert completeness(ReportingPeriod.objects.get(year=2025)).late
+    found_2026 = completeness(ReportingPeriod.objects.get(year=2026))
+    assert found_2026.late and found_2026.missing
+
+
+def test_it_returns_one_report_with_a_reason_a_clerk_can_act_on(demo):
+    returned = Transition.objects.filter(to_state="returned").select_related("report__period")
+    assert returned.count() >= 2
+    for move in returned:
+        assert "nhiệm vụ" in move.comment and move.by.username == "ktht"
+    fixed = UnitReport.objects.get(org_unit__code="X02", period__year=2025)
+    assert fixed.state == "accepted" and fixed.versions.count() == 2
+
+
+def test_it_writes_reports_in_vietnamese_with_task_entries(demo):
+    report = UnitReport.objects.get(org_unit__code="X01", period__year=2024)
+    assert "Mây Thượng" in report.general_assessment
+    assert report.entries.count() >= 3
+    assert all(e.result for e in report.entries.all())
+
+
+def test_it_does_not_duplicate_reports_when_run_again(demo):
+    count = (UnitReport.objects.count(), Transition.objects.count())
+    call_command("demo", "--password", "x-12345678")
+    assert (UnitReport.objects.count(), Transition.objects.count()) == count
