@@ -10,7 +10,8 @@ from django.core.management import call_command
 
 from kehoach.plans.models import Plan
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_7b07de6e9a06fac5.txt"
+# A copy of ../shared/seeds/000_7b07de6e9a06fac5.txt, kept with the tests.
+SEED = Path(__file__).resolve().parents[1] / "data" / "seed-khcn-2021-2030.txt"
 
 
 def _export(capsys) -> dict:
