@@ -51,6 +51,7 @@ def build_units() -> dict[str, OrgUnit]:
 def _user(username: str, password: str, *, superuser: bool = False):
     user_model = get_user_model()
     user, _ = user_model.objects.get_or_create(username=username)
+    user.email = f"{username}@songmay.example"
     user.is_staff = superuser
     user.is_superuser = superuser
     user.is_active = True
