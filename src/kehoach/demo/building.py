@@ -15,8 +15,8 @@ from kehoach.plans.models import Plan
 from kehoach.plans.planfile import DEFAULT_PLAN_CODE
 
 from . import units as demo_units
-from .reports import build_reports
 from .records import build_records
+from .reports import build_reports
 
 
 @dataclass(frozen=True)
