@@ -76,12 +76,15 @@ def build_users(found: dict[str, OrgUnit], password: str) -> list[Login]:
     logins.append(Login("lanhdao", Role.LEADERSHIP.label, district.name))
     lead_user = _user(lead.code.lower(), password)
     _member(lead_user, lead, Role.LEAD_OFFICE)
+    _member(lead_user, lead, Role.CLERK)  # the lead office also reports on its own tasks
+    _member(lead_user, lead, Role.HEAD)
     logins.append(Login(lead_user.username, Role.LEAD_OFFICE.label, lead.name))
     for code, unit in found.items():
         if code == demo_units.LEAD_OFFICE:
             continue
         clerk = _user(code.lower(), password)
         _member(clerk, unit, Role.CLERK)
+        _member(clerk, unit, Role.HEAD)  # one officer per demo unit: fills in and submits
         logins.append(Login(clerk.username, Role.CLERK.label, unit.name))
     return logins
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,4 +6,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("kehoach.web.dashboard")),
+    path("", include("kehoach.web.reports")),
+    path("", include("kehoach.web.registers")),
 ]
