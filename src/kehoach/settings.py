@@ -61,7 +61,10 @@ INSTALLED_APPS = [
     "kehoach.metrics",
     "kehoach.exchange",
     "kehoach.reporting",
+    "kehoach.audit",
+    "kehoach.backups",
     "kehoach.web",
+    "kehoach.documents",
     "kehoach.demo",
 ]
 
@@ -197,3 +200,67 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# ============================================================================ API
+# The REST API (kehoach.api, docs/api.md): token auth for systems, the session for the
+# browser; JSON only; pages of 50 (up to 500); throttled through the default cache, which is
+# per process (LocMem): several servers need a shared cache (CACHES) for the limits to hold.
+INSTALLED_APPS += [
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "kehoach.api",
+]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",  # first: 401 + WWW-Authenticate
+        "rest_framework.authentication.SessionAuthentication",  # CSRF enforced on writes
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "kehoach.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "kehoach.api.throttling.AnonThrottle",
+        "kehoach.api.throttling.UserThrottle",
+        "kehoach.api.throttling.WriteThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+        "user": env.str("API_THROTTLE_USER", default="600/min"),
+        "write": env.str("API_THROTTLE_WRITE", default="120/min"),
+    },
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=None),
+    "UNICODE_JSON": True,
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "kehoach API",
+    "DESCRIPTION": (
+        "The district plan's org units, plan, evidence registers, unit reports and their "
+        "workflow, computed indicators and reporting status. See docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from drf-spectacular-sidecar: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStateEnum": "kehoach.reporting.models.ReportState",
+        "TaskStatusEnum": "kehoach.reporting.models.TaskStatus",
+        "IndicatorStatusEnum": "kehoach.api.serializers.INDICATOR_STATUSES",
+        "OrgUnitKindEnum": "kehoach.orgunits.models.OrgUnitKind",
+        "BudgetKindEnum": "kehoach.registers.models.BudgetKind",
+        "FundingSourceEnum": "kehoach.plans.models.FundingSourceKind",
+        "IPKindEnum": "kehoach.registers.models.IPKind",
+        "StartupKindEnum": "kehoach.registers.models.Startup.Kind",
+        "KeyProductKindEnum": "kehoach.registers.models.KeyProduct.Kind",
+    },
+}
+# ============================================================================ end of API

@@ -611,3 +611,11 @@ def test_it_stores_text_composed_so_decomposed_input_changes_nothing(
     out = _import(write_file(decomposed))
     assert "startups: 0 created, 0 updated, 2 unchanged" in out
     assert Startup.objects.get(ref="S2").name == "Trà thảo mộc"
+
+
+def test_it_makes_imported_records_searchable_without_diacritics(default_plan, full, write_file):
+    from kehoach.lib.text import fold
+
+    _import(write_file(full))
+    product = KeyProduct.objects.get(ref="K1")
+    assert KeyProduct.objects.filter(search_text__contains=fold(product.name)).exists()

@@ -119,6 +119,10 @@ def test_it_computes_a_commune_on_its_own(imported, capsys):
     assert found["CT1"]["value"] == pytest.approx(0.12)  # 60M / 50B
     assert found["CT3"]["value"] == pytest.approx(100)
     assert found["CT2"]["value"] == 1  # S2 only: S1 predates the plan
+    # a ratio target holds for any unit; a count target is the district's total
+    assert found["CT1"]["status"] == "achieved"
+    assert (found["CT2"]["status"], found["CT2"]["target"]) == ("no_target", None)
+    assert found["CT5"]["status"] == "no_target"
 
 
 def test_it_refuses_a_bad_file_and_changes_nothing(default_plan, tmp_path, capsys):

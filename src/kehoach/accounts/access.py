@@ -60,6 +60,9 @@ def visible_unit_ids(user) -> set[int] | None:
     """The units the user may see; None means every unit."""
     if sees_everything(user):
         return None
+    cached = getattr(user, "_kehoach_visible", None)
+    if cached is not None:
+        return cached
     own = {unit for unit, _role in _memberships(user)}
     if not own:
         return set()
@@ -72,6 +75,7 @@ def visible_unit_ids(user) -> set[int] | None:
             if child not in seen:
                 seen.add(child)
                 stack.append(child)
+    user._kehoach_visible = seen
     return seen
 
 

@@ -145,6 +145,7 @@ def _make(period, unit, tasks, fate: str, lead_user) -> None:
         by=clerk,
         general_assessment=ASSESSMENT.format(year=year, unit=unit.name),
         entries=entries,
+        at=_at(year, 11, 10),
     )
     if fate == "draft":
         return
@@ -161,7 +162,11 @@ def _make(period, unit, tasks, fate: str, lead_user) -> None:
             return
         fixed = entries[task] | {"result": entries[task]["result"] + " Đã nghiệm thu 01 mô hình."}
         report = save_draft(
-            report, expected_version=report.version, by=clerk, entries={task: fixed}
+            report,
+            expected_version=report.version,
+            by=clerk,
+            entries={task: fixed},
+            at=_at(year, 11, 24, 10),
         )
         report = submit(report, by=clerk, at=_at(year, 11, 24, 16))
     accept(report, by=lead_user, at=_at(year, 12, 2, 10))

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from kehoach.lib.problems import InvalidFile, Problem
 from kehoach.orgunits.models import OrgUnit
 from kehoach.plans.models import Plan
+from kehoach.registers.models import Record
+from kehoach.registers.search import refresh_all, refresh_search_text
 
 from . import reports, validation
 from .interchange import (
@@ -289,15 +291,21 @@ def _apply_units(change: Change) -> None:
         (units[r["code"]], r, {"successor"}) for r in change.creates if r["successor"] is not None
     ]
     _bulk_update(ORG_UNITS, [*later, *change.updates], units, {})
+    renamed = [pk for pk, _row, differ in change.updates if differ & {"name", "short_name"}]
+    if renamed:
+        refresh_all(renamed)
 
 
 def _apply_records(change: Change, units: dict, products: dict) -> None:
     spec = change.spec
-    spec.model.objects.bulk_create(
+    created = spec.model.objects.bulk_create(
         [spec.model(**_model_values(spec, row, units, products)) for row in change.creates],
         batch_size=BATCH,
     )
     _bulk_update(spec, change.updates, units, products)
+    if issubclass(spec.model, Record) and (created or change.updates):
+        pks = [o.pk for o in created] + [pk for pk, _row, _fields in change.updates]
+        refresh_search_text(spec.model, None if None in pks else pks)
 
 
 def _bulk_update(spec: ListSpec, updates: list, units: dict, products: dict) -> None:

@@ -32,6 +32,7 @@ gives CT5 = 0 (``not_achieved``), a year with no records at all gives ``no_data`
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
@@ -234,6 +235,11 @@ def _evaluate(
     span: range,
 ) -> dict[str, dict[int, list[IndicatorValue]]]:
     specs = [(spec, FORMULAS.get(spec.formula, _no_value)) for spec in F.plan_indicators(plan)]
+    # The plan's targets are its owner's. A ratio target (a share of the budget, of products
+    # protected) holds for any unit; a count target ("3 start-ups", "1 project a year") is the
+    # owner's total, so below the owner a count is shown without a target (no_target).
+    untargeted = [dataclasses.replace(spec, targets=()) for spec, _formula in specs]
+    owner = _owner_code(plan)
     start = plan.start_date.year
     rolled = tree.rollup_many(own)
     cache: dict[tuple, list[tuple]] = {}  # units with the same values share their judgement
@@ -244,9 +250,11 @@ def _evaluate(
         per_year: dict[int, list[IndicatorValue]] = {y: [] for y in wanted}
         for i, (spec, formula) in enumerate(specs):
             values = formula(sums, span, covered)
-            rows = cache.get((i, values))
+            scoped = owner is None or code == owner or spec.measure == "ratio"
+            rows = cache.get((i, scoped, values))
             if rows is None:
-                rows = cache[(i, values)] = _judge(spec, values, span, start, wanted)
+                judged = spec if scoped else untargeted[i]
+                rows = cache[(i, scoped, values)] = _judge(judged, values, span, start, wanted)
             head = (spec.code, spec.name, spec.unit, spec.measure, spec.basis, code)
             for y, row in zip(wanted, rows, strict=True):
                 per_year[y].append(IndicatorValue(*head, y, *row))

@@ -9,8 +9,12 @@ import datetime
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from kehoach.lib.text import fold
 from kehoach.plans.models import FundingSourceKind
 
 
@@ -24,6 +28,13 @@ class Record(models.Model):
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+
+    # Every concrete register gets its own historical model (HistoricalStartup, ...).
+    history = HistoricalRecords(inherit=True, excluded_fields=["search_text"])
+
+    # The record's own text fields that search looks in, besides ref, unit and note.
+    SEARCH_FIELDS: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -31,6 +42,34 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ref} {getattr(self, 'name', '')}".strip()
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        """What the record is called: its name, title or subject."""
+        return str(getattr(self, self.SEARCH_FIELDS[0], "") or "") if self.SEARCH_FIELDS else ""
+
+    def build_search_text(self) -> str:
+        unit = self.org_unit if self.org_unit_id else None
+        return search_text_of(
+            self.ref,
+            *(getattr(self, name) for name in self.SEARCH_FIELDS),
+            unit.code if unit else "",
+            unit.name if unit else "",
+            unit.short_name if unit else "",
+            self.note,
+        )
+
+
+def search_text_of(*parts) -> str:
+    """The folded text search compares with: "Bưởi Mây" -> "buoi may"."""
+    return fold(" ".join(str(part) for part in parts if part))
 
 
 class BudgetKind(models.TextChoices):
@@ -53,6 +92,8 @@ class BudgetLine(models.Model):
     amount = models.BigIntegerField(_("amount (đồng)"), validators=[MinValueValidator(0)])
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("budget line")
@@ -83,6 +124,8 @@ class Startup(Record):
     supported_on = models.DateField(_("supported on"), null=True, blank=True)
     support = models.CharField(_("support received"), max_length=255, blank=True)
     support_amount = models.BigIntegerField(_("support amount (đồng)"), null=True, blank=True)
+
+    SEARCH_FIELDS = ("name", "founder", "support")
 
     class Meta(Record.Meta):
         verbose_name = _("start-up")
@@ -115,6 +158,8 @@ class KeyProduct(Record):
     value_chain_since = models.DateField(
         _("developed along a value chain since"), null=True, blank=True
     )
+
+    SEARCH_FIELDS = ("name",)
 
     class Meta(Record.Meta):
         verbose_name = _("key product")
@@ -156,6 +201,8 @@ class IPTitle(Record):
     granted_on = models.DateField(_("granted on"), null=True, blank=True)
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
 
+    SEARCH_FIELDS = ("name", "number", "holder")
+
     class Meta(Record.Meta):
         verbose_name = _("IP title or application")
         verbose_name_plural = _("IP titles and applications")
@@ -189,6 +236,8 @@ class STProject(Record):
         _("funding source"), max_length=10, choices=FundingSourceKind.choices, blank=True
     )
 
+    SEARCH_FIELDS = ("name", "field", "implementer")
+
     class Meta(Record.Meta):
         verbose_name = _("S&T application project")
         verbose_name_plural = _("S&T application projects")
@@ -204,6 +253,8 @@ class QualityInspection(Record):
     facilities = models.PositiveIntegerField(_("facilities checked"), default=0)
     violations = models.PositiveIntegerField(_("violations found"), default=0)
 
+    SEARCH_FIELDS = ("subject", "partner")
+
     class Meta(Record.Meta):
         verbose_name = _("quality inspection")
         verbose_name_plural = _("quality inspections")
@@ -216,6 +267,8 @@ class Training(Record):
     held_on = models.DateField(_("held on"))
     organiser = models.CharField(_("organiser"), max_length=255, blank=True)
     participants = models.PositiveIntegerField(_("participants"), default=0)
+
+    SEARCH_FIELDS = ("title", "organiser")
 
     class Meta(Record.Meta):
         verbose_name = _("training")
@@ -230,6 +283,18 @@ class Initiative(Record):
     authors = models.CharField(_("authors"), max_length=255, blank=True)
     recognised_by = models.CharField(_("recognised by"), max_length=255, blank=True)
 
+    SEARCH_FIELDS = ("title", "authors", "recognised_by")
+
     class Meta(Record.Meta):
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
+
+
+@receiver(post_save, sender="orgunits.OrgUnit", dispatch_uid="registers_refresh_unit_search_text")
+def _refresh_search_text_of_unit(sender, instance, created, raw=False, **kwargs):
+    """A renamed unit: its records are found by the new name (their search text names it)."""
+    if created or raw:
+        return
+    from .search import refresh_all
+
+    refresh_all([instance.pk])

@@ -14,6 +14,8 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from kehoach.audit.signals import record as audit_record
+from kehoach.audit.signals import values as audit_values
 from kehoach.registers.dated import records_of
 
 from .models import ReportState, ReportVersion, TaskEntry, Transition, UnitReport
@@ -97,6 +99,7 @@ def transition(
         report=locked, from_state=from_state, to_state=to_state, at=at, by=by, comment=comment
     )
     report.refresh_from_db()
+    audit_record(report, audit_values(locked), user=by)
     if to_state == S.SUBMITTED:
         ReportVersion.objects.create(
             report=report,
@@ -128,6 +131,7 @@ def save_draft(
     by=None,
     general_assessment: str | None = None,
     entries: dict[str, dict] | None = None,
+    at=None,
 ) -> UnitReport:
     """Save the report's content if nobody saved since ``expected_version``.
 
@@ -151,11 +155,13 @@ def save_draft(
             }
         )
     if current.state in (S.NOT_STARTED, S.RETURNED):
-        transition(current, S.DRAFT, by=by)
-    changes = {"version": F("version") + 1, "updated_by": by, "updated_at": timezone.now()}
+        transition(current, S.DRAFT, by=by, at=at)
+    changes = {"version": F("version") + 1, "updated_by": by, "updated_at": at or timezone.now()}
     if general_assessment is not None:
         changes["general_assessment"] = general_assessment
+    before = audit_values(UnitReport.objects.get(pk=current.pk))
     UnitReport.objects.filter(pk=current.pk).update(**changes)
+    audit_record(UnitReport.objects.get(pk=current.pk), before, user=by)
     if entries:
         tasks = {t.code: t for t in report.period.plan.tasks.filter(code__in=list(entries))}
         unknown = sorted(set(entries) - set(tasks))

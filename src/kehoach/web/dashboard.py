@@ -1,14 +1,343 @@
-"""Pages: dashboard (being built)."""
+"""Pages: the dashboard, a unit's page, the records behind a number, charts, the plan.
 
-from django.http import Http404
+Every page asks ``accounts.access`` who may see which unit. Indicator values come from one
+engine run per page (``engine.compute_all`` where a grid of units is shown, ``compute`` for a
+single unit); charts are drawn by ``metrics.charts`` from those values, with no query of their
+own. The records page (``evidence``) re-reads the registers with the engine's definitions.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.management.base import CommandError
+from django.db.models import Max, Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from kehoach.accounts import access
+from kehoach.metrics import charts, core, engine
+from kehoach.metrics import facts as F
+from kehoach.metrics.labels import format_target, format_value, status_label
+from kehoach.orgunits.models import OrgUnit
+from kehoach.plans.models import Plan, TaskGroup, TimeBasis
+from kehoach.reporting.completeness import completeness
+from kehoach.reporting.models import ReportingPeriod, ReportState
+from kehoach.reporting.selection import default_plan
+from kehoach.web.dashboard_evidence import evidence
+
+MAX_UNIT_CHOICES = 300  # above this many visible units the unit is typed, not picked
+# In a grid of units: offices and organisations first, then communes, wards and townships.
+KIND_ORDER = {"province": 0, "city": 0, "district": 1, "town": 1, "department": 2}
+KIND_ORDER |= {"organisation": 3, "township": 4, "ward": 4, "commune": 4}
 
 
-def _todo(request, **kwargs):
-    raise Http404
+# --- what every page needs -------------------------------------------------------------------
+
+
+def _plan() -> Plan:
+    try:
+        return default_plan()
+    except CommandError:
+        raise Http404("no plan is loaded") from None
+
+
+def _year(request, plan: Plan) -> int:
+    """The year asked for (one of the plan's years), else the latest year with a reporting
+    period, else this year in Vietnam; kept within the plan's years."""
+    years = plan.years()
+    raw = request.GET.get("year", "").strip()
+    if raw.isdigit() and int(raw) in years:
+        return int(raw)
+    latest = ReportingPeriod.objects.filter(plan=plan).aggregate(y=Max("year"))["y"]
+    year = latest or timezone.localdate().year
+    return min(max(year, years[0]), years[-1])
+
+
+def _span(plan: Plan, year: int) -> range:
+    """The years a chart shows: from the plan's start to the year looked at."""
+    return range(plan.start_date.year, year + 1)
+
+
+def _spec(plan: Plan, code: str) -> tuple[int, F.IndicatorSpec]:
+    for i, spec in enumerate(F.plan_indicators(plan)):
+        if spec.code == code:
+            return i, spec
+    raise Http404("no such indicator")
+
+
+CARD_CHART = (3.5, 2.3)  # inches: drawn about the size it is shown, so its text stays legible
+
+
+def _chart_svg(spec: F.IndicatorSpec, series: dict, title: str = "", size=CARD_CHART) -> bytes:
+    return charts.indicator_chart(
+        series, spec.targets, unit=spec.unit, title=title, baseline=spec.baseline, size=size
+    )
+
+
+def _signed(x: Decimal, unit: str) -> str:
+    return ("+" if x > 0 else "−") + format_value(abs(x), unit)
+
+
+def _card(spec: F.IndicatorSpec, per_year: dict, year: int, index: int, unit: OrgUnit) -> dict:
+    """One indicator card: the value of ``year`` judged, and its chart over the years."""
+    v = per_year[year][index]
+    series = {y: per_year[y][index].value for y in sorted(per_year)}
+    label = charts.describe(series, spec.targets, unit=spec.unit, name=spec.code)
+    prefix = re.sub(r"[^a-z0-9_-]", "_", f"c-{unit.code}-{spec.code}".lower())
+    svg = charts.inline_svg(_chart_svg(spec, series), label=label, prefix=prefix)
+    t, still = v.target, v.required_rate
+    if still is not None and t is not None and still * t.direction <= 0:
+        still = None  # already there: nothing more is needed each year
+    return {
+        "v": v,
+        "value": format_value(v.value, spec.unit),
+        "target": format_target(t, spec.unit),
+        "status": status_label(v.status),
+        "basis": TimeBasis(spec.basis).label if spec.basis in TimeBasis.values else "",
+        "stretch": v.stretch_met is True,
+        "expected": None if v.expected is None else format_value(v.expected, spec.unit),
+        "projected": None if v.projected is None else format_value(v.projected, spec.unit),
+        "required": None if still is None else _signed(still, spec.unit),
+        "chart": mark_safe(svg),  # drawn here from numbers; the label is escaped
+    }
+
+
+def _cells(values: list) -> list[dict]:
+    return [
+        {"v": v, "value": format_value(v.value, v.unit), "status": status_label(v.status)}
+        for v in values
+    ]
+
+
+def _unit_context(request, plan: Plan, unit: OrgUnit, year: int) -> dict:
+    """Cards for ``unit`` and the grid of the units just below it, from one engine run."""
+    specs = F.plan_indicators(plan)
+    results = engine.compute_all(plan, years=_span(plan, year))
+    own = results[unit.code]
+    visible = access.visible_unit_ids(request.user)
+    children = sorted(
+        (
+            c
+            for c in unit.children.all()
+            if (visible is None or c.pk in visible) and c.code in results
+        ),
+        key=lambda c: (KIND_ORDER.get(c.kind, 9), c.code),
+    )
+    rows = [{"unit": unit, "cells": _cells(own[year]), "total": True}]
+    rows += [{"unit": c, "cells": _cells(results[c.code][year])} for c in children]
+    return {
+        "plan": plan,
+        "unit": unit,
+        "year": year,
+        "years": list(plan.years()),
+        "specs": specs,
+        "cards": [_card(spec, own, year, i, unit) for i, spec in enumerate(specs)],
+        "rows": rows,
+        "has_children": bool(children),
+    }
+
+
+def _completeness(plan: Plan, year: int) -> dict:
+    """The reporting period of ``year``: counts, rates, and the units late or missing."""
+    period = ReportingPeriod.objects.filter(plan=plan, year=year).first()
+    if period is None:
+        return {"period": None}
+    found = completeness(period)
+    states = dict(ReportState.choices)
+
+    def line(label, part):
+        rate = found.rate(part)
+        return {"label": label, "count": len(part), "rate": rate}
+
+    late = {u.org_unit for u in found.late}
+    behind = [
+        {
+            "unit": u,
+            "state": states.get(u.state, u.state),
+            "late": u.org_unit in late,
+            "submitted": u.submitted,
+        }
+        for u in found.expected
+        if u.org_unit in late or not u.submitted
+    ]
+    return {
+        "period": period,
+        "past_deadline": timezone.now() >= period.deadline,
+        "expected": len(found.expected),
+        "lines": [
+            line(_("Submitted"), found.submitted),
+            line(_("On time"), found.on_time),
+            line(_("Late"), found.late),
+            line(_("Not submitted"), found.missing),
+            line(_("Returned for correction"), found.returned),
+        ],
+        "behind": behind,
+    }
+
+
+def _unit_choices(user) -> list[OrgUnit] | None:
+    units = access.visible_units(user).order_by("code").only("code", "name")
+    chosen = list(units[: MAX_UNIT_CHOICES + 1])
+    return None if len(chosen) > MAX_UNIT_CHOICES else chosen
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    plan = _plan()
+    year = _year(request, plan)
+    user = request.user
+    code = request.GET.get("unit", "").strip()
+    if code:
+        unit = access.unit_or_404(user, code, "view")
+    elif access.sees_everything(user):
+        unit = plan.owner or access.visible_units(user).filter(parent=None).first()
+    else:
+        unit = access.home_unit(user)
+    if unit is None:
+        return render(request, "web/dashboard/no_unit.html", {"plan": plan}, status=200)
+    context = _unit_context(request, plan, unit, year)
+    context["unit_choices"] = _unit_choices(user)
+    if access.sees_everything(user):
+        context["completeness"] = _completeness(plan, year)
+    return render(request, "web/dashboard/dashboard.html", context)
+
+
+@require_GET
+@login_required
+def unit_page(request, code: str):
+    unit = access.unit_or_404(request.user, code, "view")
+    plan = _plan()
+    year = _year(request, plan)
+    context = _unit_context(request, plan, unit, year)
+    context["lineage"] = _lineage(request.user, unit)
+    return render(request, "web/dashboard/unit.html", context)
+
+
+def _lineage(user, unit: OrgUnit) -> dict:
+    """The parent chain (top first), the units it continues and the one that continues it."""
+    visible = access.visible_unit_ids(user)
+    by_pk = {u.pk: u for u in OrgUnit.objects.only("code", "name", "parent_id", "successor_id")}
+
+    def entry(u):
+        return {"unit": u, "link": visible is None or u.pk in visible}
+
+    chain, seen = [], {unit.pk}
+    parent = by_pk.get(unit.parent_id)
+    while parent is not None and parent.pk not in seen:
+        seen.add(parent.pk)
+        chain.append(entry(parent))
+        parent = by_pk.get(parent.parent_id)
+    successors, seen, nxt = [], {unit.pk}, by_pk.get(unit.successor_id)
+    while nxt is not None and nxt.pk not in seen:
+        seen.add(nxt.pk)
+        successors.append(entry(nxt))
+        nxt = by_pk.get(nxt.successor_id)
+    predecessors = [entry(u) for u in by_pk.values() if u.successor_id == unit.pk]
+    return {
+        "ancestors": chain[::-1],
+        "predecessors": sorted(predecessors, key=lambda e: e["unit"].code),
+        "successors": successors,
+    }
+
+
+@require_GET
+@login_required
+def indicator_records(request, code: str, indicator: str):
+    unit = access.unit_or_404(request.user, code, "view")
+    plan = _plan()
+    year = _year(request, plan)
+    index, spec = _spec(plan, indicator)
+    found = engine.compute(plan, unit.code, [year])[year][index]
+    context = {
+        "plan": plan,
+        "unit": unit,
+        "year": year,
+        "years": list(plan.years()),
+        "spec": spec,
+        "v": found,
+        "engine_value": format_value(found.value, spec.unit),
+        "status": status_label(found.status),
+        "target": format_target(found.target, spec.unit),
+        "ev": evidence(plan, unit, spec, year, found.value),
+    }
+    return render(request, "web/dashboard/records.html", context)
+
+
+@require_GET
+@login_required
+def indicator_chart(request, code: str, indicator: str):
+    unit = access.unit_or_404(request.user, code, "view")
+    plan = _plan()
+    year = _year(request, plan)
+    index, spec = _spec(plan, indicator)
+    per_year = engine.compute(plan, unit.code, _span(plan, year))
+    series = {y: values[index].value for y, values in per_year.items()}
+    title = f"{spec.code} · {unit.short_name or unit.name}"
+    svg = _chart_svg(spec, series, title=title, size=(4.2, 2.4))
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+@login_required
+def plan_page(request):
+    plan = _plan()
+    plan = (
+        Plan.objects.select_related("owner", "reporting_rule")
+        .prefetch_related(
+            "legal_bases",
+            "objectives",
+            "indicators__targets",
+            Prefetch("task_groups", TaskGroup.objects.prefetch_related("tasks")),
+            "funding_sources",
+            "duties",
+            "recipients",
+        )
+        .get(pk=plan.pk)
+    )
+    indicators = []
+    for ind in plan.indicators.all():
+        targets = [
+            {"text": format_target(_core_target(t), ind.unit), "note": t.note}
+            for t in ind.targets.all()
+        ]
+        indicators.append({"i": ind, "targets": targets})
+    objectives = list(plan.objectives.all())
+    context = {
+        "plan": plan,
+        "general": [o for o in objectives if o.kind == "general"],
+        "specific": [o for o in objectives if o.kind == "specific"],
+        "indicators": indicators,
+        "rule": getattr(plan, "reporting_rule", None),
+    }
+    return render(request, "web/plan.html", context)
+
+
+def _core_target(row) -> core.Target:
+    return core.Target(row.year, row.op, row.value, row.max, row.tolerance)
 
 
 urlpatterns = [
-    path("dashboard/", _todo, name="dashboard"),
-    path("plan/", _todo, name="plan"),
+    path("dashboard/", dashboard, name="dashboard"),
+    path("units/<str:code>/", unit_page, name="unit_page"),
+    path(
+        "units/<str:code>/indicators/<str:indicator>/",
+        indicator_records,
+        name="indicator_records",
+    ),
+    path("charts/<str:code>/<str:indicator>.svg", indicator_chart, name="indicator_chart"),
+    path("plan/", plan_page, name="plan"),
 ]

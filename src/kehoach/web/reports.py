@@ -1,14 +1,305 @@
-"""Pages: reports (being built)."""
+"""Pages: a unit's yearly report — fill it in, save a draft, submit, attach evidence, compare
+versions, and work offline with the Excel form. The lead office's review is in reviewing.py.
 
-from django.http import Http404
-from django.urls import path
+Every view asks the access rule (kehoach.accounts.access): a unit out of reach or another
+unit's draft answers 404, a visible report one may not change answers 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kehoach.accounts import access
+from kehoach.exchange import excel
+from kehoach.lib.problems import InvalidFile
+from kehoach.reporting import attachments as evidence
+from kehoach.reporting.models import TaskStatus, UnitReport
+from kehoach.reporting.workflow import Conflict, IllegalTransition, compare, save_draft, submit
+
+from . import reviewing
+from .report_forms import (
+    AttachmentForm,
+    ReportForm,
+    UploadForm,
+    entry_label,
+    load_report,
+    register_label,
+    report_context,
+)
 
 
-def _todo(request, **kwargs):
-    raise Http404
+def _url(report: UnitReport) -> str:
+    return reverse("web:report", args=[report.org_unit.code, report.period.year])
+
+
+@login_required
+@require_GET
+def my_report(request):
+    """ "My unit's report": the home unit's report of the year asked (default: this year)."""
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    unit = access.home_unit(request.user)
+    if unit is None:
+        return render(request, "web/reports/no_unit.html", status=404)
+    return redirect("web:report", code=unit.code, year=year)
+
+
+def _page(request, plan, report, *, form=None, status=200, **extra):
+    """Render the report page: the form when the user may edit it, read-only otherwise."""
+    user = request.user
+    context = report_context(report, plan)
+    unit = report.org_unit
+    editable = not report.locked and access.can(user, "edit_report", unit)
+    if editable and form is None:
+        form = ReportForm(
+            tasks=context["tasks"],
+            entries={e.task_id: e for e in report.entries.all()},
+            initial={"version": report.version, "general_assessment": report.general_assessment},
+        )
+    context.update(
+        editable=editable,
+        form=form if editable else None,
+        can_submit=editable and access.can(user, "submit_report", unit),
+        attachment_form=AttachmentForm() if editable else None,
+        upload_form=UploadForm() if editable else None,
+        years=[y for y in plan.years() if y <= max(timezone.localdate().year, report.period.year)],
+        **extra,
+    )
+    return render(request, "web/reports/report.html", context, status=status)
+
+
+@login_required
+def report_page(request, code: str, year: int):
+    plan, _period, _unit, report = load_report(request.user, code, year)
+    if request.method != "POST":
+        return _page(request, plan, report)
+    submitting = request.POST.get("action") == "submit"
+    report = access.report_or_404(
+        request.user, report, "submit_report" if submitting else "edit_report"
+    )
+    tasks = report_context(report, plan)["tasks"]
+    entries = {e.task_id: e for e in report.entries.all()}
+    form = ReportForm(request.POST, tasks=tasks, entries=entries, submitting=submitting)
+    if report.locked:
+        messages.error(request, _("This report has been submitted and can no longer be edited."))
+        return _page(request, plan, report, unsaved=form, status=409)
+    if not form.is_valid():
+        messages.error(request, _("Please correct the marked fields; nothing was saved."))
+        return _page(request, plan, report, form=form, status=400)
+    try:
+        with transaction.atomic():
+            report = save_draft(
+                report,
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                general_assessment=form.cleaned_data["general_assessment"],
+                entries=form.entries(),
+            )
+            if submitting:
+                report = submit(report, by=request.user)
+    except Conflict as exc:
+        report.refresh_from_db()
+        if report.locked:  # someone submitted it meanwhile: keep the text to copy from
+            return _page(request, plan, report, unsaved=form, conflict=str(exc), status=409)
+        data = request.POST.copy()
+        data["version"] = str(report.version)
+        form = ReportForm(data, tasks=tasks, entries=entries, submitting=submitting)
+        form.is_valid()
+        form.show_current(report)
+        return _page(request, plan, report, form=form, conflict=str(exc), status=409)
+    except IllegalTransition as exc:
+        report.refresh_from_db()
+        messages.error(request, str(exc))
+        return _page(request, plan, report, unsaved=form, status=409)
+    if submitting:
+        messages.success(request, _("The report was submitted to the lead office."))
+    else:
+        messages.success(request, _("Draft saved."))
+    return redirect(_url(report))
+
+
+@login_required
+@require_POST
+def attach_file(request, code: str, year: int):
+    _plan, _period, _unit, report = load_report(request.user, code, year, "edit_report")
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
+        return redirect(_url(report))
+    upload = form.cleaned_data["file"]
+    if upload.size > evidence.MAX_BYTES:
+        messages.error(
+            request,
+            _("%(name)s is %(size).1f MB; the limit is %(max)d MB.")
+            % {
+                "name": upload.name,
+                "size": upload.size / 1_048_576,
+                "max": evidence.MAX_BYTES // 1_048_576,
+            },
+        )
+        return redirect(_url(report))
+    try:
+        attachment = evidence.attach(report, upload.name, upload.read(), by=request.user)
+    except (evidence.RejectedFile, IllegalTransition) as exc:
+        messages.error(request, f"{upload.name}: {exc}")
+    else:
+        messages.success(request, _("%(name)s attached.") % {"name": attachment.name})
+    return redirect(_url(report) + "#evidence")
+
+
+@login_required
+@require_GET
+def attachment_file(request, code: str, year: int, pk: int):
+    _plan, _period, _unit, report = load_report(request.user, code, year)
+    attachment = get_object_or_404(report.attachments, pk=pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+def _where(key: str, task_texts: dict) -> str:
+    """A readable name for a place in a report, as workflow.compare names it."""
+    if key == "general_assessment":
+        return capfirst(UnitReport._meta.get_field("general_assessment").verbose_name)
+    if key == "attachments":
+        return _("Attachments")
+    if key.startswith("records."):
+        name = key.split(".", 1)[1]
+        try:
+            return _("Records: %(register)s") % {"register": register_label(name)}
+        except KeyError:
+            return key
+    task, _dot, name = key.rpartition(".")
+    text = task_texts.get(task, "")
+    label = entry_label(name) if name in ("status", "result", "difficulties", "proposals") else name
+    return _("Task %(code)s%(text)s · %(field)s") % {
+        "code": task,
+        "text": f" ({text[:80]}…)" if len(text) > 80 else (f" ({text})" if text else ""),
+        "field": label,
+    }
+
+
+def _shown(key: str, value: str) -> str:
+    if key.endswith(".status") and value in TaskStatus.values:
+        return TaskStatus(value).label
+    return value
+
+
+@login_required
+@require_GET
+def versions(request, code: str, year: int):
+    plan, _period, _unit, report = load_report(request.user, code, year)
+    found = {v.number: v for v in report.versions.select_related("submitted_by")}
+    numbers = sorted(found)
+    asked = {key: request.GET.get(key) for key in ("a", "b")}
+    try:
+        a = int(asked["a"]) if asked["a"] else (numbers[-2] if len(numbers) > 1 else None)
+        b = int(asked["b"]) if asked["b"] else (numbers[-1] if numbers else None)
+    except ValueError:
+        raise Http404 from None
+    if (asked["a"] and a not in found) or (asked["b"] and b not in found):
+        raise Http404
+    changes = None
+    if a in found and b in found:
+        texts = {t.code: t.text for t in plan.tasks.all()}
+        changes = [
+            (_where(key, texts), _shown(key, old), _shown(key, new))
+            for key, old, new in compare(found[a].content, found[b].content)
+        ]
+    context = {
+        "report": report,
+        "unit": report.org_unit,
+        "period": report.period,
+        "versions": [found[n] for n in numbers],
+        "a": found.get(a),
+        "b": found.get(b),
+        "changes": changes,
+    }
+    return render(request, "web/reports/versions.html", context)
+
+
+@login_required
+@require_GET
+def form_xlsx(request, code: str, year: int):
+    plan, _period, unit, report = load_report(request.user, code, year, "edit_report")
+    data = excel.build_report_form(report, report_context(report, plan)["tasks"])
+    response = HttpResponse(data, content_type=excel.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{unit.code}-{year}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def upload_form(request, code: str, year: int):
+    plan, period, unit, report = load_report(request.user, code, year, "edit_report")
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the filled-in Excel form to upload."))
+        return redirect(_url(report))
+    upload = form.cleaned_data["file"]
+    if report.locked:
+        messages.error(request, _("This report has been submitted and can no longer be edited."))
+        return redirect(_url(report))
+    tasks = report_context(report, plan)["tasks"]
+    data = upload.read(excel.MAX_BYTES + 1)
+    try:
+        filled = excel.read_report_form(
+            data,
+            filename=upload.name,
+            unit=unit.code,
+            year=period.year,
+            plan=plan.code,
+            tasks=[t.code for t in tasks],
+        )
+        save_draft(
+            report,
+            expected_version=filled.version,
+            by=request.user,
+            general_assessment=filled.general_assessment,
+            entries=_kept(filled.entries, report),
+        )
+    except InvalidFile as exc:
+        return _page(request, plan, report, upload_error=exc, status=400)
+    except (Conflict, IllegalTransition) as exc:
+        report.refresh_from_db()
+        return _page(request, plan, report, conflict=str(exc), status=409)
+    messages.success(request, _("%(name)s was read and the draft saved.") % {"name": upload.name})
+    return redirect(_url(report))
+
+
+def _kept(entries: dict, report: UnitReport) -> dict:
+    """Leave out the tasks the form left empty and the report never had."""
+    known = set(report.entries.values_list("task__code", flat=True))
+    return {
+        code: values
+        for code, values in entries.items()
+        if code in known or values.get("status") or any(values.values())
+    }
 
 
 urlpatterns = [
-    path("report/", _todo, name="my_report"),
-    path("review/", _todo, name="review"),
+    path("report/", my_report, name="my_report"),
+    path("report/<str:code>/<int:year>/", report_page, name="report"),
+    path("report/<str:code>/<int:year>/attachments/", attach_file, name="report_attach"),
+    path(
+        "report/<str:code>/<int:year>/attachments/<int:pk>/",
+        attachment_file,
+        name="report_attachment",
+    ),
+    path("report/<str:code>/<int:year>/versions/", versions, name="report_versions"),
+    path("report/<str:code>/<int:year>/form.xlsx", form_xlsx, name="report_form_xlsx"),
+    path("report/<str:code>/<int:year>/upload/", upload_form, name="report_upload"),
+    *reviewing.urlpatterns,
 ]

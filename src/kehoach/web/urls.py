@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("kehoach.web.dashboard")),
     path("", include("kehoach.web.reports")),
     path("", include("kehoach.web.registers")),
+    path("", include("kehoach.web.documents")),
+    path("", include("kehoach.web.plan_import")),
 ]

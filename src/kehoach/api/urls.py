@@ -1,0 +1,31 @@
+"""/api/: the REST API's routes (docs/api.md), its OpenAPI schema and its docs page."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from .views import indicators, plans, registers, reports, units
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("org-units", units.OrgUnitViewSet, basename="org-unit")
+router.register("plans", plans.PlanViewSet, basename="plan")
+for kind, viewset in registers.VIEWSETS.items():
+    router.register(f"registers/{kind}", viewset, basename=f"register-{kind}")
+
+REPORT = "reports/<str:org_unit>/<int:year>/"
+
+urlpatterns = [
+    *router.urls,
+    path("reports/", reports.ReportList.as_view(), name="reports"),
+    path(REPORT, reports.ReportDetail.as_view(), name="report"),
+    path(f"{REPORT}submit/", reports.ReportSubmit.as_view(), name="report-submit"),
+    path(f"{REPORT}return/", reports.ReportReturn.as_view(), name="report-return"),
+    path(f"{REPORT}accept/", reports.ReportAccept.as_view(), name="report-accept"),
+    path("indicators/", indicators.Indicators.as_view(), name="indicators"),
+    path("reporting-status/", indicators.ReportingStatus.as_view(), name="reporting-status"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]

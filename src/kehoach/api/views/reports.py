@@ -1,0 +1,195 @@
+"""/api/reports/: unit reports and their workflow (docs/reporting.md).
+
+Reading follows the access rule for reports: a draft (or a report not started) belongs to its
+unit alone and answers 404 to anyone else; a submitted, returned or accepted report is read by
+whoever sees the unit. Saving needs ``edit_report``, submitting ``submit_report``, returning
+and accepting ``review_report``. Every change goes through ``reporting.workflow``.
+"""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kehoach.reporting import workflow
+from kehoach.reporting.models import ReportState, TaskEntry, Transition, UnitReport
+
+from .. import permissions
+from ..errors import Conflict, errors
+from ..serializers import (
+    AcceptSerializer,
+    PlanParam,
+    ReportDraftSerializer,
+    ReportFilter,
+    ReportSerializer,
+    ReturnSerializer,
+)
+from .common import period_of, plan_of, query
+
+
+def _with_content(reports):
+    return reports.select_related("org_unit", "period__plan").prefetch_related(
+        Prefetch("entries", queryset=TaskEntry.objects.select_related("task__group")),
+        Prefetch("transitions", queryset=Transition.objects.select_related("by")),
+    )
+
+
+class ReportList(generics.ListAPIView):
+    serializer_class = ReportSerializer
+
+    @extend_schema(
+        summary="The reports you may read",
+        description="Submitted, returned and accepted reports of the units you see; drafts "
+        "only of your own unit.",
+        parameters=[ReportFilter],
+        responses={200: ReportSerializer(many=True), **errors(400, 404)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        wanted = query(self.request, ReportFilter)
+        reports = UnitReport.objects.filter(period__plan=plan_of(wanted.get("plan")))
+        if "year" in wanted:
+            reports = reports.filter(period__year=wanted["year"])
+        if "state" in wanted:
+            reports = reports.filter(state=wanted["state"])
+        if "org_unit" in wanted:
+            reports = reports.filter(org_unit__code=wanted["org_unit"])
+        reports = permissions.readable_reports(self.request, reports)
+        return _with_content(reports).order_by("-period__year", "org_unit__code")
+
+
+UNIT = OpenApiParameter(
+    "org_unit", OpenApiTypes.STR, OpenApiParameter.PATH, description="Unit code"
+)
+YEAR = OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH, description="Year")
+ADDRESS = [UNIT, YEAR, PlanParam]
+
+
+class ReportView(APIView):
+    """One unit's report of one year."""
+
+    def report(self, org_unit: str, year: int, action: str = "view") -> UnitReport:
+        """The report, or an unsaved one not started yet; 404/403 by the access rule."""
+        unit = permissions.unit_or_404(self.request, org_unit)
+        plan = plan_of(query(self.request, PlanParam).get("plan"))
+        period = period_of(plan, year)
+        found = _with_content(UnitReport.objects.filter(period=period, org_unit=unit)).first()
+        report = found or UnitReport(period=period, org_unit=unit, unit_name=unit.name)
+        return permissions.report_or_404(self.request, report, action)
+
+    def answer(self, report: UnitReport) -> Response:
+        fresh = _with_content(UnitReport.objects.filter(pk=report.pk)).first()
+        return Response(ReportSerializer(fresh or report).data)
+
+    def move(self, report: UnitReport, to_state: str, do) -> Response:
+        if report.pk is None:  # not started: nothing to submit, return or accept
+            raise Conflict(
+                _("A report cannot go from “%(from)s” to “%(to)s”.")
+                % {"from": ReportState.NOT_STARTED.label, "to": ReportState(to_state).label}
+            )
+        try:
+            do(report)
+        except workflow.IllegalTransition as exc:
+            raise Conflict(str(exc)) from None
+        return self.answer(report)
+
+
+class ReportDetail(ReportView):
+    @extend_schema(
+        summary="One report",
+        parameters=ADDRESS,
+        responses={200: ReportSerializer, **errors(400, 404)},
+    )
+    def get(self, request, org_unit: str, year: int):
+        return Response(ReportSerializer(self.report(org_unit, year)).data)
+
+    @extend_schema(
+        summary="Save the report's draft",
+        description="Needs the `version` you loaded: if someone saved since, 409 with who and "
+        "when, and nothing is saved. A submitted or accepted report is locked (409). Tasks "
+        "and fields left out keep their saved values. A report not started or returned "
+        "becomes a draft.",
+        parameters=ADDRESS,
+        request=ReportDraftSerializer,
+        responses={200: ReportSerializer, **errors(400, 403, 404, 409)},
+    )
+    def put(self, request, org_unit: str, year: int):
+        report = self.report(org_unit, year, "edit_report")
+        tasks = set(report.period.plan.tasks.values_list("code", flat=True))
+        body = ReportDraftSerializer(data=request.data, context={"task_codes": tasks})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        if report.pk is None:
+            report = workflow.report_for(report.period, report.org_unit)
+        entries = {
+            entry["task"]: {k: v for k, v in entry.items() if k != "task"}
+            for entry in data.get("tasks", [])
+        }
+        try:
+            workflow.save_draft(
+                report,
+                expected_version=data["version"],
+                by=request.user,
+                general_assessment=data.get("general_assessment"),
+                entries=entries or None,
+            )
+        except (workflow.Conflict, workflow.IllegalTransition) as exc:
+            raise Conflict(str(exc)) from None
+        return self.answer(report)
+
+
+class ReportSubmit(ReportView):
+    @extend_schema(
+        summary="Submit the report (the unit's head)",
+        parameters=ADDRESS,
+        request=None,
+        responses={200: ReportSerializer, **errors(400, 403, 404, 409)},
+    )
+    def post(self, request, org_unit: str, year: int):
+        report = self.report(org_unit, year, "submit_report")
+        return self.move(
+            report, ReportState.SUBMITTED, lambda r: workflow.submit(r, by=request.user)
+        )
+
+
+class ReportReturn(ReportView):
+    @extend_schema(
+        summary="Return the report with a reason (the lead office)",
+        parameters=ADDRESS,
+        request=ReturnSerializer,
+        responses={200: ReportSerializer, **errors(400, 403, 404, 409)},
+    )
+    def post(self, request, org_unit: str, year: int):
+        report = self.report(org_unit, year, "review_report")
+        body = ReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reason = body.validated_data["reason"]
+        return self.move(
+            report,
+            ReportState.RETURNED,
+            lambda r: workflow.return_report(r, reason, by=request.user),
+        )
+
+
+class ReportAccept(ReportView):
+    @extend_schema(
+        summary="Accept the report (the lead office)",
+        parameters=ADDRESS,
+        request=AcceptSerializer,
+        responses={200: ReportSerializer, **errors(400, 403, 404, 409)},
+    )
+    def post(self, request, org_unit: str, year: int):
+        report = self.report(org_unit, year, "review_report")
+        body = AcceptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        comment = body.validated_data.get("comment", "")
+        return self.move(
+            report,
+            ReportState.ACCEPTED,
+            lambda r: workflow.accept(r, comment=comment, by=request.user),
+        )

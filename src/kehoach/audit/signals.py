@@ -1,0 +1,105 @@
+"""Every save and delete of the audited models goes into the trail, with the request's user.
+
+Code that changes rows with ``QuerySet.update`` (the report workflow) records them itself with
+``record``. Bulk imports record through ``record_many``.
+"""
+
+from django.apps import apps
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from . import trail
+
+AUDITED = [
+    "orgunits.OrgUnit",
+    "plans.Plan",
+    "plans.Objective",
+    "plans.Indicator",
+    "plans.Target",
+    "plans.TaskGroup",
+    "plans.Task",
+    "registers.BudgetLine",
+    "registers.Startup",
+    "registers.KeyProduct",
+    "registers.IPTitle",
+    "registers.STProject",
+    "registers.QualityInspection",
+    "registers.Training",
+    "registers.Initiative",
+    "reporting.UnitReport",
+    "reporting.TaskEntry",
+    "reporting.Transition",
+    "reporting.Attachment",
+]
+SKIP_FIELDS = {"updated_at", "created_at", "search_text"}
+
+
+def values(instance) -> dict:
+    found = {}
+    for f in instance._meta.concrete_fields:
+        if f.attname in SKIP_FIELDS:
+            continue
+        value = getattr(instance, f.attname)
+        if hasattr(value, "name") and hasattr(value, "storage"):  # a stored file: its path
+            value = value.name
+        found[f.attname] = value
+    return found
+
+
+def current_user():
+    try:
+        from simple_history.models import HistoricalRecords
+
+        request = getattr(HistoricalRecords.context, "request", None)
+    except ImportError:  # pragma: no cover
+        request = None
+    user = getattr(request, "user", None)
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def record(instance, before: dict | None, *, user=None, action: str | None = None) -> None:
+    after = values(instance)
+    if before is not None and trail.plain(before) == trail.plain(after) and action is None:
+        return
+    trail.append(
+        action or ("create" if before is None else "update"),
+        instance._meta.label,
+        instance.pk,
+        before=before,
+        after=after,
+        user=user or current_user(),
+        object_repr=str(instance),
+    )
+
+
+def _pre_save(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        instance._audit_before = None
+        return
+    old = sender._base_manager.filter(pk=instance.pk).first()
+    instance._audit_before = values(old) if old is not None else None
+
+
+def _post_save(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    record(instance, None if created else getattr(instance, "_audit_before", None))
+
+
+def _post_delete(sender, instance, **kwargs):
+    trail.append(
+        "delete",
+        instance._meta.label,
+        instance.pk,
+        before=values(instance),
+        user=current_user(),
+        object_repr=str(instance),
+    )
+
+
+def connect() -> None:
+    for label in AUDITED:
+        model = apps.get_model(label)
+        uid = f"audit-{label}"
+        pre_save.connect(_pre_save, sender=model, dispatch_uid=uid + "-pre")
+        post_save.connect(_post_save, sender=model, dispatch_uid=uid + "-post")
+        post_delete.connect(_post_delete, sender=model, dispatch_uid=uid + "-del")

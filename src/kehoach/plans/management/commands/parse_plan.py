@@ -1,0 +1,71 @@
+"""`kehoach parse_plan FILE [--format yaml|json] [--review REVIEW.json]`.
+
+Prints a draft plan file read from a Vietnamese plan text (.txt in any encoding, .docx) on
+stdout, and the review (every line: where it went, how sure; the lines placed nowhere) on
+stderr; ``--review`` also writes the review as JSON. The draft validates as a plan file, so
+``kehoach parse_plan plan.docx > plan.yaml`` then ``kehoach load_plan plan.yaml`` works once the
+review is done. See docs/parsing.md.
+"""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from kehoach.plans.parsing import parse_plan_bytes
+from kehoach.plans.planfile import dump, validate
+
+
+class Command(BaseCommand):
+    help = _("Read a Vietnamese plan text (.txt, .docx) and print a draft plan file.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--format", choices=["yaml", "json"], default="yaml")
+        parser.add_argument("--review", metavar="FILE", help=_("also write the review as JSON"))
+        parser.add_argument(
+            "--quiet", action="store_true", help=_("print only the summary of the review")
+        )
+
+    def handle(self, *args, file, format, review, quiet, **options):
+        path = Path(file)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"{file}: {exc.strerror}") from exc
+        try:
+            result = parse_plan_bytes(data, path.name)
+        except ValueError as exc:
+            raise CommandError(f"{file}: {exc}") from exc
+        problems = validate(result.plan)
+        if problems:  # a bug of the reader: say so rather than print a file that will not load
+            lines = "\n".join(f"{file}: {p}" for p in problems)
+            raise CommandError(_("%(file)s: the draft does not validate:\n%(lines)s")
+                               % {"file": file, "lines": lines})  # fmt: skip
+        if review:
+            payload = {"file": str(path), **result.review_dict()}
+            Path(review).write_text(
+                json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+        self.stdout.write(dump(result.plan, format), ending="")
+        self.stderr.write(_report(result, file, quiet), ending="")
+
+
+def _report(result, file: str, quiet: bool) -> str:
+    summary = result.review_dict()["summary"]
+    out = [
+        f"# review of {file} (encoding: {result.encoding})",
+        "# {lines} lines, {unplaced} not placed; {indicators} indicators with {targets} targets; "
+        "{task_groups} task groups with {tasks} tasks".format(**summary),
+    ]
+    out += [f"# note: {n}" for n in result.notes]
+    if not quiet:
+        out.append(f"# {'line':>5}  {'conf':>4}  {'placed as':<28} text")
+        for item in result.review:
+            conf = "  — " if item.placed_as is None else f"{item.confidence:4.2f}"
+            where = item.placed_as or "(not placed)"
+            text = item.text if len(item.text) <= 70 else item.text[:69] + "…"
+            note = f"  [{item.note}]" if item.note else ""
+            out.append(f"# {item.line:>5}  {conf}  {where:<28} {text}{note}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,302 @@
+"""Bytes to clean lines: encodings, Unicode forms, legacy fonts, .docx paragraphs.
+
+:func:`read_bytes` decodes a plan text whatever it was saved as: UTF-8 (NFC or NFD, with or
+without a BOM), UTF-16 with a BOM, TCVN3 (ABC), VNI Windows or Windows-1258, or a .docx file
+(paragraphs and table cells in document order, Word's automatic numbering written out). Text
+typed in a legacy font inside a UTF-8 file or a .docx ("KÕ ho¹ch") is converted too.
+
+:func:`split_lines` turns the text into numbered :class:`Line` objects: whitespace and the
+spaces before punctuation tidied, Markdown emphasis dropped, and the lines of a hard-wrapped
+paragraph joined into one (keeping the number of its first line).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+
+from .legacy import decode_tcvn3, decode_vni, vietnamese_score
+
+
+@dataclass
+class SourceText:
+    text: str
+    encoding: str  # utf-8, utf-8-nfd, utf-16, tcvn3, vni, cp1258, cp1252, docx, docx+tcvn3 ...
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Line:
+    no: int  # 1-based number of the (first) physical line
+    text: str  # cleaned, NFC
+    last: int = 0  # number of the last physical line when wrapped lines were joined
+    blank_before: bool = False  # a blank line (or the start of the text) comes before it
+
+    def __post_init__(self):
+        self.last = self.last or self.no
+
+
+# ------------------------------------------------------------------------------ decoding
+
+_LEGACY_MARKS = re.compile(r"[\u00a0-\u00ff]")
+
+
+def read_bytes(data: bytes, filename: str = "") -> SourceText:
+    """Decode a plan text (see the module docstring); the result is NFC with "\\n" line ends."""
+    if filename.lower().endswith(".docx") or data[:4] == b"PK\x03\x04":
+        text, encoding = _legacy_in_unicode(docx_text(data), "docx")
+        return SourceText(_normalise(text), encoding)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = _legacy_in_unicode(data.decode("utf-16"), "utf-16")
+        return SourceText(_normalise(text), encoding)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _read_legacy(data)
+    encoding = "utf-8-nfd" if unicodedata.normalize("NFC", text) != text else "utf-8"
+    text, encoding = _legacy_in_unicode(text, encoding)
+    return SourceText(_normalise(text), encoding)
+
+
+def _legacy_in_unicode(text: str, encoding: str) -> tuple[str, str]:
+    """Unicode text that still shows a legacy font's letters ("KÕ ho¹ch") is converted."""
+    nfc = unicodedata.normalize("NFC", text)
+    if len(_LEGACY_MARKS.findall(nfc)) < 3:
+        return nfc, encoding
+    best, best_name, best_score = nfc, encoding, vietnamese_score(nfc)
+    for name, decode in (("tcvn3", decode_tcvn3), ("vni", decode_vni)):
+        candidate = unicodedata.normalize("NFC", decode(nfc))
+        score = vietnamese_score(candidate)
+        if score > best_score * 1.5 + 3:
+            best, best_name, best_score = candidate, f"{encoding}+{name}", score
+    return best, best_name
+
+
+def _read_legacy(data: bytes) -> SourceText:
+    """Bytes that are not UTF-8: try each 8-bit Vietnamese encoding, keep the most Vietnamese."""
+    latin = data.decode("cp1252", errors="replace")
+    latin = "".join(
+        chr(b) if c == "\ufffd" else c for c, b in zip(latin, data, strict=True)
+    )  # cp1252 leaves 5 bytes undefined: keep them as Latin-1
+    candidates = {
+        "tcvn3": decode_tcvn3(latin),
+        "vni": decode_vni(latin),
+        "cp1258": unicodedata.normalize("NFC", data.decode("cp1258", errors="replace")),
+        "cp1252": latin,
+    }
+    name = max(candidates, key=lambda k: vietnamese_score(candidates[k]))
+    notes = [f"the file is not UTF-8; read as {name}"]
+    return SourceText(_normalise(candidates[name]), name, notes)
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    return re.sub(r"[\t\u00a0\u2002-\u200a\u202f\u3000]", " ", text)
+
+
+# ---------------------------------------------------------------------------------- .docx
+
+_ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]  # fmt: skip
+
+
+def roman(n: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def docx_text(data: bytes) -> str:
+    """The paragraphs of a .docx, table cells included, in document order, one a line."""
+    try:
+        import docx  # python-docx
+        from docx.oxml.ns import qn
+    except ImportError as exc:  # pragma: no cover - a dependency of the project
+        raise ValueError("reading .docx needs python-docx") from exc
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ValueError(f"not a readable .docx file: {exc}") from exc
+    numbering = _Numbering(document, qn)
+    lines: list[str] = []
+
+    text_tag, tab, breaks = qn("w:t"), qn("w:tab"), {qn("w:br"), qn("w:cr")}
+
+    def paragraph(p) -> None:
+        parts = []
+        for n in p.iter():
+            if n.tag == text_tag:
+                parts.append(n.text or "")
+            elif n.tag == tab:
+                parts.append(" ")
+            elif n.tag in breaks:
+                parts.append("\n")
+        lines.append(numbering.prefix(p) + "".join(parts))
+
+    def walk(element) -> None:
+        for child in element.iterchildren():
+            if child.tag == qn("w:p"):
+                paragraph(child)
+            elif child.tag == qn("w:tbl"):
+                for row in child.iterchildren(qn("w:tr")):
+                    for cell in row.iterchildren(qn("w:tc")):
+                        walk(cell)
+            elif child.tag == qn("w:sdt"):
+                for content in child.iterchildren(qn("w:sdtContent")):
+                    walk(content)
+
+    walk(document.element.body)
+    return "\n".join(lines)
+
+
+class _Numbering:
+    """Word's automatic list numbers ("1.", "a)", "I.", bullets) written out as text."""
+
+    _FORMATS = {
+        "decimal": str,
+        "decimalZero": lambda n: f"{n:02d}",
+        "lowerLetter": lambda n: chr(96 + (n - 1) % 26 + 1),
+        "upperLetter": lambda n: chr(64 + (n - 1) % 26 + 1),
+        "lowerRoman": lambda n: roman(n).lower(),
+        "upperRoman": roman,
+    }
+
+    def __init__(self, document, qn):
+        self.qn = qn
+        self.levels: dict[tuple[str, str], tuple[str, str, int]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        self.by_style: dict[str, tuple[str, str]] = {}
+        for style in document.styles.element.iterchildren(qn("w:style")):
+            num_pr = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+            if num_pr is not None and (num_id := num_pr.find(qn("w:numId"))) is not None:
+                ilvl = num_pr.find(qn("w:ilvl"))
+                self.by_style[style.get(qn("w:styleId"))] = (
+                    num_id.get(qn("w:val")),
+                    ilvl.get(qn("w:val")) if ilvl is not None else "0",
+                )
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {}
+        for a in root.iterchildren(qn("w:abstractNum")):
+            lvls = {}
+            for lvl in a.iterchildren(qn("w:lvl")):
+                fmt = lvl.find(qn("w:numFmt"))
+                text = lvl.find(qn("w:lvlText"))
+                start = lvl.find(qn("w:start"))
+                lvls[lvl.get(qn("w:ilvl"))] = (
+                    fmt.get(qn("w:val")) if fmt is not None else "decimal",
+                    text.get(qn("w:val")) if text is not None else "",
+                    int(start.get(qn("w:val"))) if start is not None else 1,
+                )
+            abstract[a.get(qn("w:abstractNumId"))] = lvls
+        for num in root.iterchildren(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is not None:
+                for ilvl, spec in abstract.get(ref.get(qn("w:val")), {}).items():
+                    self.levels[(num.get(qn("w:numId")), ilvl)] = spec
+
+    def prefix(self, p) -> str:
+        qn = self.qn
+        num_pr = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+        if num_pr is not None:
+            num_id_el, ilvl_el = num_pr.find(qn("w:numId")), num_pr.find(qn("w:ilvl"))
+            num_id = num_id_el.get(qn("w:val")) if num_id_el is not None else None
+            ilvl = ilvl_el.get(qn("w:val")) if ilvl_el is not None else "0"
+        else:  # numbered through its style ("List Number")
+            style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            found = self.by_style.get(style.get(qn("w:val"))) if style is not None else None
+            if found is None:
+                return ""
+            num_id, ilvl = found
+        spec = self.levels.get((num_id, ilvl))
+        if spec is None or num_id == "0":
+            return ""
+        fmt, text, start = spec
+        if fmt == "bullet":
+            return "- "
+        level = int(ilvl)
+        counters = self.counters.setdefault(num_id, {})
+        counters[level] = counters.get(level, start - 1) + 1
+        for deeper in [k for k in counters if k > level]:
+            del counters[deeper]
+        out = text
+        for k in range(level + 1):
+            k_fmt = self.levels.get((num_id, str(k)), ("decimal", "", 1))[0]
+            value = counters.get(k, self.levels.get((num_id, str(k)), ("", "", 1))[2])
+            out = out.replace(f"%{k + 1}", self._FORMATS.get(k_fmt, str)(value))
+        return out + " " if out else ""
+
+
+# ---------------------------------------------------------------------------------- lines
+
+_MARKER = re.compile(
+    r"^(?:[IVXLC]+\s*[.)/-]|\d{1,2}(?:\.\d{1,2})*[.)]?\s|[a-zđ][.)]\s|[-+•*–—·o]\s|Nơi nhận|"
+    r"(?:KT|TM|TL|TUQ|Q)\.\s)"
+)
+_SENTENCE_END = re.compile(r"[.:;!?…/]\s*$")
+_SPACE_BEFORE = re.compile(r"\s+([,.;:!?)\]%])")
+_SPACE_AFTER = re.compile(r"([(\[])\s+")
+
+
+def clean(text: str) -> str:
+    """One line tidied: single spaces, no space before punctuation, no Markdown emphasis."""
+    text = re.sub(r"\*\*|__", "", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = _SPACE_BEFORE.sub(r"\1", text)
+    text = _SPACE_AFTER.sub(r"\1", text)
+    return text.replace(" ./.", "./.")
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-blank lines, cleaned; a hard-wrapped paragraph's lines joined into one."""
+    raw = text.split("\n")
+    widths = sorted(len(r.rstrip()) for r in raw if r.strip())
+    wrapped_at = 0
+    if len(widths) >= 10:
+        top = widths[int(len(widths) * 0.9)]
+        near_top = sum(1 for w in widths if w >= top * 0.85)
+        if 60 <= top <= 130 and near_top >= 0.25 * len(widths):
+            wrapped_at = top
+    lines: list[Line] = []
+    previous_raw, blank_before = "", True
+    for no, r in enumerate(raw, start=1):
+        cleaned = clean(r)
+        if not cleaned:
+            blank_before = True
+            continue
+        joins = (
+            lines
+            and not blank_before
+            and not _MARKER.match(cleaned)
+            and not _SENTENCE_END.search(lines[-1].text)
+            and not _is_heading(lines[-1].text)
+            and (
+                cleaned[0].islower()
+                or (wrapped_at and len(previous_raw.rstrip()) >= wrapped_at * 0.8)
+            )
+        )
+        if joins:
+            lines[-1].text = f"{lines[-1].text} {cleaned}"
+            lines[-1].last = no
+        else:
+            lines.append(Line(no, cleaned, blank_before=blank_before))
+        previous_raw, blank_before = r, False
+    return lines
+
+
+def _is_heading(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)

@@ -1,0 +1,98 @@
+"""Pages: read a Vietnamese plan text (.txt, .docx) into a draft plan, review it, then load it.
+
+The draft travels between the two steps signed (django.core.signing), so what is loaded is
+exactly what the person reviewed. Only the lead office and administrators load plans.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kehoach.accounts import access
+from kehoach.accounts.models import Role
+from kehoach.lib.problems import InvalidFile
+from kehoach.plans.parsing import parse_plan_bytes
+from kehoach.plans.planfile import dump, load_plan, validate
+
+MAX_BYTES = 5 * 1024 * 1024
+SALT = "kehoach.plan-draft"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Plan text (.txt or .docx)"),
+        help_text=gettext_lazy("Up to 5 MB. Legacy TCVN3 and VNI texts are converted."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        if not upload.name.lower().endswith((".txt", ".docx")):
+            raise forms.ValidationError(_("Only .txt and .docx files can be read."))
+        return upload
+
+
+def _may_load(user) -> None:
+    if not access.roles(user) & {Role.LEAD_OFFICE, Role.ADMIN}:
+        raise PermissionDenied
+
+
+@login_required
+def plan_import(request):
+    _may_load(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = parse_plan_bytes(upload.read(), upload.name)
+        except (ValueError, UnicodeError) as exc:
+            form.add_error("file", _("The file could not be read: %s") % exc)
+        else:
+            placed = [item for item in result.review if item.placed_as]
+            context.update(
+                result=result,
+                yaml=dump(result.plan, "yaml"),
+                problems=validate(result.plan),
+                placed=placed,
+                low=[item for item in placed if item.confidence < 0.6],
+                token=signing.dumps(result.plan, salt=SALT, compress=True),
+                filename=upload.name,
+            )
+    return render(request, "web/plan_import.html", context)
+
+
+@login_required
+def plan_import_load(request):
+    _may_load(request.user)
+    if request.method != "POST":
+        return redirect("web:plan_import")
+    try:
+        data = signing.loads(request.POST.get("token", ""), salt=SALT, max_age=3600)
+    except signing.BadSignature:
+        messages.error(request, _("The draft expired or was altered; upload the text again."))
+        return redirect("web:plan_import")
+    try:
+        plan = load_plan(data, request.POST.get("filename", "draft"))
+    except InvalidFile as exc:
+        messages.error(request, str(exc))
+        return redirect("web:plan_import")
+    messages.success(
+        request,
+        _("Plan %(code)s loaded: %(ind)d indicators, %(tasks)d tasks.")
+        % {"code": plan.code, "ind": plan.indicators.count(), "tasks": plan.tasks.count()},
+    )
+    return redirect("web:plan")
+
+
+urlpatterns = [
+    path("plan/import/", plan_import, name="plan_import"),
+    path("plan/import/load/", plan_import_load, name="plan_import_load"),
+]

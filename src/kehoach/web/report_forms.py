@@ -1,0 +1,220 @@
+"""The forms of the report pages, and what those pages show of a report (shared by the unit's
+report page and the lead office's review page)."""
+
+from django import forms
+from django.core.management.base import CommandError
+from django.http import Http404
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kehoach.accounts import access
+from kehoach.exchange.excel import MAX_TEXT
+from kehoach.lib.text import nfc
+from kehoach.registers.dated import DATED, records_of
+from kehoach.registers.models import BudgetLine
+from kehoach.reporting.assignment import carried_tasks
+from kehoach.reporting.models import (
+    ReportingPeriod,
+    ReportState,
+    TaskEntry,
+    TaskStatus,
+    UnitReport,
+)
+from kehoach.reporting.selection import default_plan
+from kehoach.reporting.workflow import ENTRY_FIELDS, report_for
+
+TEXT_FIELDS = ("result", "difficulties", "proposals")
+FILE_KINDS = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (.docx)",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel (.xlsx)",
+}
+READABLE_BY_OTHERS = (ReportState.SUBMITTED, ReportState.RETURNED, ReportState.ACCEPTED)
+
+
+class TextField(forms.CharField):
+    """Free text: composed Unicode (NFC), one kind of line break, no surrounding blanks."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return nfc(value.replace("\r\n", "\n").replace("\r", "\n")) if value else value
+
+
+def entry_label(name: str) -> str:
+    return capfirst(TaskEntry._meta.get_field(name).verbose_name)
+
+
+class ReportForm(forms.Form):
+    """The general assessment and, per carried task, status, results, difficulties, proposals.
+
+    Field names are ``<task code>-<field>``. ``version`` is the report version the form was
+    made from (optimistic locking). A status may stay empty while drafting, not to submit.
+    """
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    general_assessment = TextField(
+        label=gettext_lazy("General assessment"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def __init__(self, *args, tasks, entries: dict, submitting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tasks = tasks
+        self.existing = entries  # task pk → TaskEntry
+        self.submitting = submitting
+        self.current: dict[str, str] = {}  # field name → value saved by someone else (conflict)
+        status_choices = [("", _("— choose —")), *TaskStatus.choices]
+        for task in tasks:
+            entry = entries.get(task.pk)
+            self.fields[f"{task.code}-status"] = forms.ChoiceField(
+                label=entry_label("status"),
+                choices=status_choices,
+                required=False,
+                initial=entry.status if entry else "",
+            )
+            for name in TEXT_FIELDS:
+                self.fields[f"{task.code}-{name}"] = TextField(
+                    label=entry_label(name),
+                    required=False,
+                    max_length=MAX_TEXT,
+                    initial=getattr(entry, name) if entry else "",
+                    widget=forms.Textarea(attrs={"rows": 4 if name == "result" else 3}),
+                )
+
+    def clean(self):
+        data = super().clean()
+        if self.submitting:
+            missing = [t.code for t in self.tasks if not data.get(f"{t.code}-status")]
+            for code in missing:
+                self.add_error(f"{code}-status", _("Choose a status before submitting."))
+        return data
+
+    def rows(self):
+        """Per task: the task and its fields, each with the value saved meanwhile (if any)."""
+        for task in self.tasks:
+            fields = []
+            for name in ENTRY_FIELDS:
+                key = f"{task.code}-{name}"
+                fields.append((name, self[key], self.current.get(key)))
+            yield task, fields
+
+    def entries(self) -> dict[str, dict]:
+        """What to save: every task with something in it (or saved before); an empty status
+        leaves the saved one as it is."""
+        found = {}
+        known = {t.pk for t in self.tasks if t.pk in self.existing}
+        for task in self.tasks:
+            values = {name: self.cleaned_data[f"{task.code}-{name}"] for name in TEXT_FIELDS}
+            status = self.cleaned_data[f"{task.code}-status"]
+            if status:
+                values["status"] = status
+            if status or any(values.values()) or task.pk in known:
+                found[task.code] = values
+        return found
+
+    def show_current(self, report: UnitReport) -> None:
+        """After a conflict: keep the typed text, note what is saved now, and offer to save
+        over it (the form now carries the current version)."""
+        saved = {e.task_id: e for e in report.entries.all()}
+        typed = self.cleaned_data
+        if typed.get("general_assessment", "") != report.general_assessment:
+            self.current["general_assessment"] = report.general_assessment or "—"
+        for task in self.tasks:
+            entry = saved.get(task.pk)
+            for name in ENTRY_FIELDS:
+                key = f"{task.code}-{name}"
+                now = getattr(entry, name) if entry else ""
+                if typed.get(key, "") != now:
+                    if name == "status":
+                        now = TaskStatus(now).label if now else ""
+                    self.current[key] = now or "—"
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Evidence file"))
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Filled-in Excel form (.xlsx)"))
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for returning"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": gettext_lazy("Say why the report is returned.")},
+    )
+
+
+# ---------------------------------------------------------------- loading and showing
+
+
+def plan_and_period(year: int):
+    """The default plan and its period of ``year``; 404 outside the plan's years."""
+    try:
+        plan = default_plan()
+    except CommandError:
+        raise Http404 from None
+    if year not in plan.years():
+        raise Http404
+    return plan, ReportingPeriod.open(plan, year)
+
+
+def load_report(user, code: str, year: int, action: str = "view"):
+    """(plan, period, unit, report) for a page, through the access rule.
+
+    The unit's own editors get the report (created empty on first use); anybody else only an
+    existing one they may read (drafts are private to their unit: 404).
+    """
+    plan, period = plan_and_period(year)
+    unit = access.unit_or_404(user, code, "view")
+    if access.can(user, "edit_report", unit):
+        report = report_for(period, unit)
+    else:
+        report = UnitReport.objects.filter(period=period, org_unit=unit).first()
+        if report is None:
+            raise Http404
+    access.report_or_404(user, report, action)
+    return plan, period, unit, report
+
+
+def register_label(name: str) -> str:
+    model = BudgetLine if name == "budget" else DATED[name][0]
+    return capfirst(model._meta.verbose_name_plural)
+
+
+def report_context(report: UnitReport, plan) -> dict:
+    """What every page showing a report needs: its period, entries, evidence and history."""
+    period = report.period
+    tasks = carried_tasks(plan, report.org_unit)
+    entries = {e.task_id: e for e in report.entries.select_related("task")}
+    listed = {t.pk for t in tasks}
+    extra = [e.task for e in entries.values() if e.task_id not in listed]  # no longer carried
+    rows = [(task, entries.get(task.pk)) for task in [*tasks, *extra]]
+    records = [
+        (register_label(name), refs)
+        for name, refs in records_of(report.org_unit, period.year).items()
+    ]
+    versions = list(report.versions.select_related("submitted_by").order_by("number"))
+    files = list(report.attachments.order_by("uploaded_at", "pk"))
+    for file in files:
+        file.kind = FILE_KINDS.get(file.content_type, file.content_type)
+    return {
+        "report": report,
+        "period": period,
+        "unit": report.org_unit,
+        "tasks": tasks,
+        "rows": rows,
+        "attachments": files,
+        "records": records,
+        "transitions": report.transitions.select_related("by").order_by("at", "pk"),
+        "versions": versions,
+        "entry_labels": {name: entry_label(name) for name in ENTRY_FIELDS},
+    }

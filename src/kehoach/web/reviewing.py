@@ -1,0 +1,124 @@
+"""Pages: the lead office reviews the year's reports — who was expected, who submitted, on
+time or late — and returns a report with a reason or accepts it.
+
+Units that have not submitted are listed by name and state only: a draft belongs to its unit
+(the access rule answers 404 for it, whoever asks).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kehoach.accounts import access
+from kehoach.reporting.completeness import completeness
+from kehoach.reporting.models import ReportState
+from kehoach.reporting.workflow import IllegalTransition, accept, return_report
+
+from .report_forms import (
+    READABLE_BY_OTHERS,
+    ReturnForm,
+    load_report,
+    plan_and_period,
+    report_context,
+)
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+def _may_review(user, plan) -> bool:
+    unit = plan.owner or access.home_unit(user)
+    return unit is not None and access.can(user, "review_report", unit)
+
+
+@login_required
+def review_list(request):
+    year = _year(request)
+    plan, period = plan_and_period(year)
+    if not _may_review(request.user, plan):
+        raise PermissionDenied
+    state = request.GET.get("state", "")
+    if state not in ReportState.values:
+        state = ""
+    found = completeness(period)
+    past = timezone.now() >= period.deadline
+    rows = []
+    for status in found.units:
+        if state and status.state != state:
+            continue
+        rows.append(
+            {
+                "status": status,
+                "state_label": ReportState(status.state).label,
+                "readable": status.state in READABLE_BY_OTHERS,
+                "late_missing": status.on_time is None and past and status.expected,
+            }
+        )
+    summary = [
+        (_("Expected"), len(found.expected), None),
+        (_("Submitted"), len(found.submitted), found.rate(found.submitted)),
+        (_("On time"), len(found.on_time), found.rate(found.on_time)),
+        (_("Late"), len(found.late), found.rate(found.late)),
+        (_("Not submitted"), len(found.missing), found.rate(found.missing)),
+        (_("Returned at least once"), len(found.returned), None),
+    ]
+    context = {
+        "period": period,
+        "year": year,
+        "years": [y for y in plan.years() if y <= max(timezone.localdate().year, year)],
+        "state": state,
+        "states": ReportState.choices,
+        "rows": rows,
+        "summary": summary,
+        "past": past,
+    }
+    return render(request, "web/reports/review_list.html", context)
+
+
+@login_required
+def review_report(request, code: str, year: int):
+    action = request.POST.get("action") if request.method == "POST" else None
+    plan, _period, _unit, report = load_report(
+        request.user, code, year, "review_report" if request.method == "POST" else "view"
+    )
+    return_form = ReturnForm()
+    status = 200
+    if request.method == "POST":
+        done = None
+        try:
+            if action == "return":
+                return_form = ReturnForm(request.POST)
+                if return_form.is_valid():
+                    return_report(report, return_form.cleaned_data["reason"], by=request.user)
+                    done = _("The report of %(unit)s was returned with your reason.")
+            elif action == "accept":
+                accept(report, by=request.user)
+                done = _("The report of %(unit)s was accepted.")
+        except IllegalTransition as exc:
+            messages.error(request, str(exc))
+        if done:
+            messages.success(request, done % {"unit": report.org_unit.name})
+            return redirect(f"{reverse('web:review')}?year={year}")
+        report.refresh_from_db()
+        status = 400
+    context = report_context(report, plan)
+    context.update(
+        return_form=return_form,
+        can_review=access.can(request.user, "review_report", report.org_unit)
+        and report.state == ReportState.SUBMITTED,
+    )
+    return render(request, "web/reports/review.html", context, status=status)
+
+
+urlpatterns = [
+    path("review/", review_list, name="review"),
+    path("review/<str:code>/<int:year>/", review_report, name="review_report"),
+]
