@@ -16,6 +16,21 @@ from .conftest import DRAFT_YEAR, KINDS, SUBMITTED_YEAR, new_record
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calls through the WSGI app fire request_started/finished, whose handler closes a
+    database connection that is inside the test's transaction (on PostgreSQL). Django's own
+    test client disconnects it for the same reason; so do we, for these tests."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def unthrottled(settings):
     rates = {"anon": None, "user": None, "write": None}
