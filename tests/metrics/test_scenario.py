@@ -2,63 +2,18 @@
 statuses out through `indicators --format json`."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from kehoach.registers.models import Startup
 
-SCENARIO = {
-    "format": "kehoach-data/1",
-    "plans": [{"code": "default", "owner": "H"}],
-    "org_units": [
-        {"code": "H", "name": "UBND huyện Mẫu", "kind": "district", "parent": None},
-        {"code": "KTHT", "name": "Phòng Kinh tế và Hạ tầng", "kind": "department", "parent": "H"},
-        {"code": "TCKH", "name": "Phòng Tài chính - Kế hoạch", "kind": "department",
-         "parent": "H"},
-        {"code": "X01", "name": "UBND xã A", "kind": "commune", "parent": "H"},
-        {"code": "X02", "name": "UBND xã B", "kind": "commune", "parent": "H"},
-    ],
-    "budget": [
-        {"org_unit": "H", "year": 2024, "kind": "total", "amount": 450_000_000_000},
-        {"org_unit": "TCKH", "year": 2024, "kind": "science_technology", "source": "local",
-         "amount": 90_000_000},
-        {"org_unit": "H", "year": 2025, "kind": "total", "amount": 400_000_000_000},
-        {"org_unit": "TCKH", "year": 2025, "kind": "science_technology", "source": "local",
-         "amount": 190_000_000},
-        {"org_unit": "X01", "year": 2025, "kind": "total", "amount": 50_000_000_000},
-        {"org_unit": "X01", "year": 2025, "kind": "science_technology", "source": "central",
-         "amount": 60_000_000},
-        {"org_unit": "X02", "year": 2025, "kind": "total", "amount": 50_000_000_000},
-    ],
-    "startups": [
-        {"id": "S1", "org_unit": "X01", "name": "Trà thảo mộc", "supported_on": "2021-12-31"},
-        {"id": "S2", "org_unit": "X01", "name": "Nấm sạch", "supported_on": "2022-01-01"},
-        {"id": "S3", "org_unit": "X02", "name": "Gạo mầm", "supported_on": "2024-12-31"},
-        {"id": "S4", "org_unit": "X02", "name": "Du lịch sinh thái", "supported_on": "2025-01-01"},
-    ],
-    "key_products": [
-        {"id": "K1", "org_unit": "X01", "name": "Bưởi A", "value_chain_since": "2024-05-01"},
-        {"id": "K2", "org_unit": "X02", "name": "Nước mắm B"},
-        {"id": "K3", "org_unit": "X02", "name": "Chè B"},
-    ],
-    "ip_titles": [
-        {"id": "IP1", "org_unit": "X01", "kind": "collective_mark", "product": "K1",
-         "filed_on": "2021-04-01", "granted_on": "2022-08-01", "expires_on": None},
-        {"id": "IP2", "org_unit": "X02", "kind": "trademark", "product": "K2",
-         "filed_on": "2014-01-10", "granted_on": "2015-07-01", "expires_on": "2025-06-30"},
-        {"id": "IP3", "org_unit": "X02", "kind": "geographical_indication", "product": "K3",
-         "filed_on": "2024-03-01", "granted_on": None, "expires_on": None},
-    ],
-    "st_projects": [
-        {"id": "P1", "org_unit": "X01", "name": "Tưới nhỏ giọt cho bưởi", "year": 2024},
-        {"id": "P2", "org_unit": "KTHT", "name": "Truy xuất nguồn gốc nông sản", "year": 2025},
-    ],
-    "trainings": [
-        {"id": "T1", "org_unit": "KTHT", "title": "Tập huấn sở hữu trí tuệ",
-         "held_on": "2023-06-15", "participants": 40},
-    ],
-}  # fmt: skip
+# A person sees the same with:
+#   kehoach setup && kehoach import_data tests/data/scenario-district.json
+#   kehoach indicators --year 2025 --format json
+SCENARIO_FILE = Path(__file__).resolve().parents[1] / "data" / "scenario-district.json"
+SCENARIO = json.loads(SCENARIO_FILE.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
