@@ -1,11 +1,19 @@
-"""``python -m bench`` (``make bench``): the indicator engine at national scale, on SQLite and
-PostgreSQL, against a DuckDB reference. Figures to ``bench/results/latest.json``, the machine to
-``bench/results/machine.json``. Not a test: nothing here fails on a slow figure.
+"""``python -m bench`` (``make bench``): the product at national scale on SQLite and PostgreSQL.
 
-Each database runs in its own process (``python -m bench.harness``) so that Django is set up
-against exactly one ``DATABASE_URL``. SQLite gets a fresh temporary file; PostgreSQL (at
-``BENCH_POSTGRES_URL``, default ``postgres://postgres@127.0.0.1:5432``) a fresh database
-``kehoach_bench``, dropped at the end, or a printed note when the server is not reachable.
+Per database, in its own process (``python -m bench.harness``, so that Django is set up
+against exactly one ``DATABASE_URL``): generate the national dataset; time the indicator
+engine (every indicator of every unit and year, values, then every value judged) against a
+one-query DuckDB reference and check that they agree; build a province's consolidated report
+and a 10,000-row Excel form; then start ``kehoach serve`` on 127.0.0.1 and drive it from a
+bounded pool of client threads (``bench/load.py``): the dashboard and unit pages under 50
+concurrent clients, how soon a new record shows, and the deadline hour (3,321 units
+submitting while others read). Figures to ``bench/results/latest.json`` (a list of
+``{"name", "value", "unit", "goal", "met"}``), the machine to ``bench/results/machine.json``.
+Not a test: nothing here fails on a slow figure. See docs/performance.md.
+
+SQLite gets a fresh temporary file; PostgreSQL (at ``BENCH_POSTGRES_URL``, default
+``postgres://postgres@127.0.0.1:5432``) a fresh database ``kehoach_bench``, dropped at the
+end, or a printed note when the server is not reachable.
 """
 
 import argparse
@@ -23,23 +31,58 @@ RESULTS = Path(__file__).resolve().parent / "results"
 PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 PG_DB = "kehoach_bench"
 
-# name suffix -> (key in the harness output, unit, goal): a figure meets its goal when <= goal
+# (name, path in the harness output, unit, goal, better): a figure meets its goal when it is
+# <= goal ("lower") or >= goal ("higher"); no goal: reported only.
 FIGURES = [
-    ("generate", "generate_s", "s", 60.0),
-    ("engine", "engine_s", "s", 2.0),
-    ("duckdb", "duckdb_s", "s", None),
-    ("engine_vs_duckdb", "ratio", "x", 2.0),
-    ("agreement", "mismatches", "values", 0),
-    ("results", "duckdb_results", "values", None),
+    ("generate.{db}.full_scale", "generate_s", "s", 60.0, "lower"),
+    ("engine.{db}.all_indicators", "engine_s", "s", 2.0, "lower"),
+    ("engine_judged.{db}.all_indicators", "engine_judged_s", "s", 2.0, "lower"),
+    ("duckdb.{db}.all_indicators", "duckdb_s", "s", None, "lower"),
+    ("engine_vs_duckdb.{db}.ratio", "ratio", "x", 2.0, "lower"),
+    ("agreement.{db}.mismatches", "mismatches", "values", 0, "lower"),
+    ("results.{db}.unit_year_indicators", "duckdb_results", "values", None, "lower"),
+    ("dashboard.{db}.p50", "web.dashboard.p50_s", "s", None, "lower"),
+    ("dashboard.{db}.p95", "web.dashboard.p95_s", "s", 0.15, "lower"),
+    ("dashboard.{db}.throughput", "web.dashboard.throughput_rps", "req/s", None, "higher"),
+    ("dashboard.{db}.errors", "web.dashboard.errors", "requests", 0, "lower"),
+    ("dashboard_no_list.{db}.p50", "web.dashboard_no_list.p50_s", "s", None, "lower"),
+    ("dashboard_no_list.{db}.p95", "web.dashboard_no_list.p95_s", "s", 0.15, "lower"),
+    (
+        "dashboard_no_list.{db}.throughput",
+        "web.dashboard_no_list.throughput_rps",
+        "req/s",
+        None,
+        "higher",
+    ),
+    ("unit_page.{db}.p50", "web.unit_page.p50_s", "s", None, "lower"),
+    ("unit_page.{db}.p95", "web.unit_page.p95_s", "s", 0.15, "lower"),
+    ("unit_page.{db}.throughput", "web.unit_page.throughput_rps", "req/s", None, "higher"),
+    ("unit_page.{db}.errors", "web.unit_page.errors", "requests", 0, "lower"),
+    ("unit_page_cold.{db}.p50", "web.unit_page_cold.p50_s", "s", None, "lower"),
+    ("freshness.{db}.api_p50", "web.freshness.api_p50_s", "s", 0.1, "lower"),
+    ("freshness.{db}.api_max", "web.freshness.api_max_s", "s", None, "lower"),
+    ("freshness.{db}.dashboard_p50", "web.freshness.page_p50_s", "s", 0.1, "lower"),
+    ("freshness.{db}.dashboard_max", "web.freshness.page_max_s", "s", None, "lower"),
+    ("deadline.{db}.errors", "web.deadline.errors", "requests", 0, "lower"),
+    ("deadline.{db}.lost", "web.deadline.lost", "submissions", 0, "lower"),
+    ("deadline.{db}.acknowledged", "web.deadline.acknowledged", "submissions", None, "higher"),
+    ("deadline.{db}.wall", "web.deadline.wall_s", "s", None, "lower"),
+    ("deadline.{db}.submissions_per_s", "web.deadline.submissions_per_s", "1/s", None, "higher"),
+    ("deadline.{db}.submit_p95", "web.deadline.submit_p95_s", "s", None, "lower"),
+    ("deadline.{db}.read_p95", "web.deadline.read_p95_s", "s", None, "lower"),
+    ("report.{db}.province_docx", "report.s", "s", 5.0, "lower"),
+    ("excel.{db}.build_10000_rows", "excel.build_s", "s", None, "lower"),
+    ("excel.{db}.read_10000_rows", "excel.read_s", "s", None, "lower"),
 ]
-FIGURE_NAMES = {
-    "generate": "generate.{db}.full_scale",
-    "engine": "engine.{db}.all_indicators",
-    "duckdb": "duckdb.{db}.all_indicators",
-    "engine_vs_duckdb": "engine_vs_duckdb.{db}.ratio",
-    "agreement": "agreement.{db}.mismatches",
-    "results": "results.{db}.unit_year_indicators",
-}
+
+
+def _get(run: dict, path: str):
+    value = run
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
 
 
 def machine() -> dict:
@@ -78,6 +121,9 @@ def child(db_url: str, args, workdir: str) -> dict | None:
     env = {**os.environ, "KEHOACH_DATA_DIR": workdir, "SECRET_KEY": "bench-only-not-secret"}
     cmd = [sys.executable, "-m", "bench.harness", "--db", db_url, "--out", str(out)]
     cmd += ["--scale", str(args.scale), "--seed", str(args.seed), "--runs", str(args.runs)]
+    cmd += ["--clients", str(args.clients), "--per-client", str(args.per_client)]
+    if args.no_web:
+        cmd.append("--no-web")
     done = subprocess.run(cmd, cwd=ROOT, env=env, timeout=3600, check=False)
     if done.returncode != 0 or not out.exists():
         print(f"  the run failed (exit {done.returncode})", file=sys.stderr)
@@ -110,13 +156,19 @@ def run_postgres(args) -> dict | None:
 
 def figures(db: str, run: dict) -> list[dict]:
     out = []
-    for key, field, unit, goal in FIGURES:
-        value = run.get(field)
-        met = None if goal is None or value is None else value <= goal
-        if value is None and goal is not None:
+    for name, path, unit, goal, better in FIGURES:
+        value = _get(run, path)
+        if value is None and path.startswith("web.") and "web" not in run:
+            continue  # --no-web
+        if goal is None:
+            met = None
+        elif value is None:
             met = False
-        name = FIGURE_NAMES[key].format(db=db)
-        out.append({"name": name, "value": value, "unit": unit, "goal": goal, "met": met})
+        else:
+            met = value <= goal if better == "lower" else value >= goal
+        out.append(
+            {"name": name.format(db=db), "value": value, "unit": unit, "goal": goal, "met": met}
+        )
     return out
 
 
@@ -124,10 +176,12 @@ def _fmt(value, unit: str) -> str:
     if value is None:
         return "—"
     if unit == "s":
-        return f"{value:.3f} s"
+        return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
     if unit == "x":
         return f"{value:.2f}×"
-    return str(value)
+    if isinstance(value, float):
+        return f"{value:.1f} {unit}"
+    return f"{value} {unit}"
 
 
 def report(info: dict, runs: dict[str, dict], results: list[dict]) -> None:
@@ -150,11 +204,19 @@ def report(info: dict, runs: dict[str, dict], results: list[dict]) -> None:
             print(f"  engine: {run['engine_error']}")
         for example in run.get("mismatch_examples", []):
             print(f"  mismatch {example}")
-    print(f"\n{'figure':<36} {'value':>12} {'goal':>10}  met")
+        for key in ("report", "excel"):
+            if key in run:
+                print(
+                    f"  {key}: "
+                    + json.dumps({k: v for k, v in run[key].items() if "runs" not in k})
+                )
+        for key, value in run.get("web", {}).items():
+            print(f"  web {key}: " + json.dumps(value, ensure_ascii=False))
+    print(f"\n{'figure':<40} {'value':>16} {'goal':>10}  met")
     for r in results:
         goal = "—" if r["goal"] is None else _fmt(r["goal"], r["unit"])
         met = {True: "yes", False: "NO", None: ""}[r["met"]]
-        print(f"{r['name']:<36} {_fmt(r['value'], r['unit']):>12} {goal:>10}  {met}")
+        print(f"{r['name']:<40} {_fmt(r['value'], r['unit']):>16} {goal:>10}  {met}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-web", action="store_true", help="skip the server benchmarks")
+    parser.add_argument("--clients", type=int, default=50, help="concurrent page readers")
+    parser.add_argument("--per-client", type=int, default=20, help="requests per reader")
     parser.add_argument("--results", default=str(RESULTS), help="directory for the JSON files")
     args = parser.parse_args(argv)
 
@@ -182,6 +247,10 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     machine_info = {**info, "scale": args.scale, "seed": args.seed, "runs": args.runs}
+    machine_info |= {"clients": args.clients, "per_client": args.per_client}
+    for db, run in runs.items():
+        web = run.get("web", {})
+        machine_info[f"server_{db}"] = {k: web.get(k) for k in ("workers", "threads")}
     (out / "machine.json").write_text(
         json.dumps(machine_info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )

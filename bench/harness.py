@@ -1,15 +1,20 @@
 """One benchmark run against one database, in its own process.
 
-``python -m bench.harness --db URL --out FILE [--scale 1.0] [--seed 7] [--runs 5]`` migrates the
-database named by URL, generates the national dataset, then times
+``python -m bench.harness --db URL --out FILE [--scale 1.0] [--seed 7] [--runs 5] [--no-web]``
+migrates the database named by URL, generates the national dataset, then times
 
 - the engine: ``compute_all(plan, years)`` for every unit and every year (one warm-up run,
-  then the median of ``--runs``);
+  then the median of ``--runs``): every value computed, each series judged when first read;
+  and the same with every value judged (``judge_all``);
 - the reference: the one DuckDB query of ``bench/reference.py`` (same warm-up and median),
   over the same data loaded from the database (the load is not timed);
+- the documents (``bench/documents.py``): a province's consolidated report, a 10,000-row
+  Excel form built and read back;
+- the web tier (``bench/load.py``): ``kehoach serve`` under load on 127.0.0.1;
 
-checks the two agree on every (unit, year, indicator) and writes the figures as JSON to FILE.
-``python -m bench`` (``bench/__main__.py``) runs this once per database and collects.
+checks the engine and the reference agree on every (unit, year, indicator) and writes the
+figures as JSON to FILE. ``python -m bench`` (``bench/__main__.py``) runs this once per
+database and collects.
 """
 
 import argparse
@@ -81,8 +86,19 @@ def _server_version(connection) -> str:
         return str(cur.fetchone()[0])
 
 
-def run(db_url: str, scale: float, seed: int, runs: int) -> dict:
-    """Set Django up against ``db_url`` (this process only), generate, time, compare."""
+def run(
+    db_url: str,
+    scale: float,
+    seed: int,
+    runs: int,
+    *,
+    web: bool = True,
+    workdir: str = ".",
+    clients: int = 50,
+    per_client: int = 20,
+) -> dict:
+    """Set Django up against ``db_url`` (this process only), generate, time, compare; then
+    the documents, and the web tier under load (``bench.load``) unless ``web`` is False."""
     os.environ["DATABASE_URL"] = db_url
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kehoach.settings")
@@ -107,11 +123,14 @@ def run(db_url: str, scale: float, seed: int, runs: int) -> dict:
     counts = generate(scale=scale, seed=seed, years=YEARS)
     out["generate_s"] = counts.pop("seconds")
     out["rows"] = counts
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:  # what autovacuum does soon after a bulk load
+            cur.execute("ANALYZE")
     plan = Plan.objects.get(code=counts["plan"])
     years = list(YEARS)
 
     try:
-        from kehoach.metrics.engine import compute_all
+        from kehoach.metrics.engine import compute_all, judge_all
     except ImportError as exc:
         compute_all = None
         out["engine_error"] = f"kehoach.metrics.engine not importable: {exc}"
@@ -123,6 +142,17 @@ def run(db_url: str, scale: float, seed: int, runs: int) -> dict:
         out["engine_s"], out["engine_runs"] = median, times
         engine_values = flatten(result)
         out["engine_results"] = len(engine_values)
+        del result
+
+        def judged():
+            found = compute_all(plan, years=years)
+            judge_all(found)
+            return found
+
+        log(f"{connection.vendor}: timing the engine, every value judged")
+        median, times, _found = timed(judged, max(1, min(runs, 3)))
+        out["engine_judged_s"], out["engine_judged_runs"] = median, times
+        del _found
 
     log(f"{connection.vendor}: loading DuckDB and timing the reference query")
     started = time.perf_counter()
@@ -137,6 +167,18 @@ def run(db_url: str, scale: float, seed: int, runs: int) -> dict:
     if engine_values is not None:
         out["ratio"] = out["engine_s"] / out["duckdb_s"]
         out["mismatches"], out["mismatch_examples"] = compare(engine_values, ref_values)
+    del engine_values, ref_values, rows
+
+    from bench import documents
+
+    log(f"{connection.vendor}: the consolidated report of a province")
+    out["report"] = documents.province_report(plan, runs=max(1, min(runs, 3)))
+    log(f"{connection.vendor}: an Excel form of {documents.ROWS:,} rows")
+    out["excel"] = documents.excel_form(plan, runs=max(1, min(runs, 2)))
+    if web:
+        from bench import load
+
+        out["web"] = load.run(plan, workdir, clients=clients, per_client=per_client)
     return out
 
 
@@ -147,8 +189,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-web", action="store_true", help="skip the server benchmarks")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--per-client", type=int, default=20)
     args = parser.parse_args(argv)
-    figures = run(args.db, args.scale, args.seed, args.runs)
+    figures = run(
+        args.db,
+        args.scale,
+        args.seed,
+        args.runs,
+        web=not args.no_web,
+        workdir=os.path.dirname(os.path.abspath(args.out)),
+        clients=args.clients,
+        per_client=args.per_client,
+    )
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(figures, f, indent=2, ensure_ascii=False)
     return 0

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kehoach.web.middleware.AtomicWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -264,3 +265,39 @@ SPECTACULAR_SETTINGS = {
     },
 }
 # ============================================================================ end of API
+
+# ============================================================================ Scale
+# Past one machine (docs/deployment.md): the application tier keeps no state of its own, so
+# any number of `kehoach serve` behind a load balancer answer alike.
+#   DATABASE_REPLICA_URLS  comma-separated read replicas of the PostgreSQL primary
+#                          (DATABASE_URL); reads go to them, writes and transactions to the
+#                          primary (kehoach.db_routers)
+#   REPLICA_PIN_SECONDS    after a write, a thread reads from the primary this long (5)
+#   CACHE_URL              the shared cache, e.g. redis://cache.internal:6379/0 (needs the
+#                          "redis" package); default: each process its own memory (locmem).
+#                          API rate limits count in it; several servers need a shared one.
+#   SESSION_ENGINE         where sessions live; default the database
+#                          (django.contrib.sessions.backends.db), shared by every server;
+#                          "django.contrib.sessions.backends.cached_db" reads them through
+#                          the cache as well
+#   STORAGE_BACKEND        where uploaded files (attachments) live; default the file system
+#   STORAGE_OPTIONS        at MEDIA_ROOT, which several servers must share (NFS), or an
+#                          object store's backend with its options as JSON
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    _replica = env.db_url_config(_url)
+    for _key in ("OPTIONS", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+        if _key in DATABASES["default"]:
+            _replica.setdefault(_key, DATABASES["default"][_key])
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["kehoach.db_routers.PrimaryReplicaRouter"]
+REPLICA_PIN_SECONDS = env.float("REPLICA_PIN_SECONDS", default=5.0)
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://kehoach")}
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
+STORAGES["default"] = {
+    "BACKEND": env.str("STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": env.json("STORAGE_OPTIONS", default={}),
+}
+# ============================================================================ end of Scale

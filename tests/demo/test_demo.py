@@ -19,7 +19,10 @@ def test_it_builds_the_demo_district_and_prints_logins(db, capsys):
     kinds = list(OrgUnit.objects.filter(parent=district).values_list("kind", flat=True))
     assert kinds.count("commune") >= 10 and kinds.count("township") >= 1
     assert OrgUnit.objects.filter(name="Phòng Kinh tế và Hạ tầng").exists()
-    assert Plan.objects.get().owner == district
+    # the 2025 story (tests/demo/test_demo_story.py): the district was abolished on 30/6/2025
+    # and its plan passed to the city's Sở Khoa học và Công nghệ
+    assert district.valid_to is not None
+    assert Plan.objects.get().owner == OrgUnit.objects.get(code="SKHCN") == district.successor
 
 
 def test_it_gives_every_unit_a_clerk_named_after_its_code(db):

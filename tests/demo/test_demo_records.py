@@ -40,39 +40,29 @@ def demo(db):
 def test_it_shows_every_status_across_units_and_years(demo):
     everything = engine.compute_all(demo, range(2022, 2028))
     seen = {v.status for by_year in everything.values() for vs in by_year.values() for v in vs}
-    assert seen == set(STATUSES)
+    # The plan's owner is now the Sở that took the district's plan over; its figures for the
+    # district's years come through the lineage roll-up (CT5 2023 is the owner's miss).
+    assert set(STATUSES) <= seen
+    owner_2023 = {v.code: v for v in engine.compute(demo, years=[2023])[2023]}
+    assert (owner_2023["CT5"].value, owner_2023["CT5"].status) == (0, "not_achieved")
 
 
-def test_it_tells_the_districts_story(demo):
-    by_year = engine.compute(demo, "HSM", range(2022, 2028))
-
-    def pick(code):
-        return [next(v for v in by_year[y] if v.code == code) for y in range(2022, 2028)]
+def test_it_tells_the_districts_story_while_it_exists(demo):
+    """The district's own subtree, 2022–2025 (it ended on 30/6/2025). From 2026 the story goes
+    on in the new communes, and is told for the plan's owner in test_demo_story.py."""
+    by_year = engine.compute(demo, "HSM", range(2022, 2026))
 
     def story(code):
-        return [v.value for v in pick(code)]
-
-    def statuses(code):
-        return [v.status for v in pick(code)]
+        return [next(v for v in by_year[y] if v.code == code).value for y in range(2022, 2026)]
 
     ct1 = story("CT1")
-    assert ct1[:4] == sorted(ct1[:4]) and ct1[1] < D("0.05") <= ct1[3] < D("0.0503")
-    assert statuses("CT1")[3] == "achieved" and statuses("CT1")[4] in {"at_risk", "off_track"}
-    assert story("CT2") == [0, 1, 2, 3, 4, None]
-    assert statuses("CT2")[3] == "achieved"
-    assert story("CT3") == [25, 40, 50, 50, 50, None]
-    assert statuses("CT3")[4] in {"at_risk", "off_track"}
-    assert story("CT4") == [0, 0, 1, 1, 2, None]
-    assert statuses("CT4")[3] == "achieved"
-    assert story("CT5") == [2, 0, 1, 2, 1, None]
-    assert statuses("CT5") == [
-        "achieved",
-        "not_achieved",  # no project in 2023, however many in other years
-        "achieved",
-        "achieved",
-        "no_target",
-        "no_data",
-    ]
+    assert ct1 == sorted(ct1) and ct1[1] < D("0.05") <= ct1[3] < D("0.0503")
+    assert story("CT2") == [0, 1, 2, 3]
+    assert story("CT3") == [25, 40, 50, 50]
+    assert story("CT4") == [0, 0, 1, 1]
+    assert story("CT5") == [2, 0, 1, 2]
+    ct1_2025 = next(v for v in by_year[2025] if v.code == "CT1")
+    assert ct1_2025.status == "achieved"  # a ratio target holds for any unit
 
 
 def test_it_leaves_some_communes_without_records(demo):

@@ -18,9 +18,11 @@ def test_it_has_reports_in_every_state(demo):
 
 
 def test_it_has_years_2022_to_2026_with_on_time_and_late_reports(demo):
+    # Updated for the 2025 story: the district's 8 offices and 12 communes report to 2024; from
+    # 2025 the four new communes, the Sở that took the offices' tasks and the city's Front.
     for year in range(2022, 2027):
         found = completeness(ReportingPeriod.objects.get(year=year))
-        assert len(found.expected) >= 15
+        assert len(found.expected) == (20 if year < 2025 else 6)
         assert found.on_time
     assert completeness(ReportingPeriod.objects.get(year=2025)).late
     found_2026 = completeness(ReportingPeriod.objects.get(year=2026))
@@ -30,9 +32,10 @@ def test_it_has_years_2022_to_2026_with_on_time_and_late_reports(demo):
 def test_it_returns_one_report_with_a_reason_a_clerk_can_act_on(demo):
     returned = Transition.objects.filter(to_state="returned").select_related("report__period")
     assert returned.count() >= 2
-    for move in returned:
-        assert "nhiệm vụ" in move.comment and move.by.username == "ktht"
-    fixed = UnitReport.objects.get(org_unit__code="X02", period__year=2025)
+    for move in returned:  # the lead office: Phòng KT&HT to 2024, the city's Sở from 2025
+        lead = "ktht" if move.report.period.year < 2025 else "skhcn"
+        assert "nhiệm vụ" in move.comment and move.by.username == lead
+    fixed = UnitReport.objects.get(org_unit__code="PMH", period__year=2025)
     assert fixed.state == "accepted" and fixed.versions.count() == 2
 
 

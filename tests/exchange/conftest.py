@@ -6,7 +6,7 @@ import json
 import pytest
 from django.utils import translation
 
-from kehoach.orgunits.models import OrgUnit
+from kehoach.orgunits.models import EventUnit, OrgUnit, OrgUnitName, ReorganisationEvent
 from kehoach.plans.models import Plan
 from kehoach.registers.models import (
     BudgetLine,
@@ -26,7 +26,8 @@ from kehoach.reporting.models import (
     UnitReport,
 )
 
-RECORD_MODELS = [ReportVersion, Transition, TaskEntry, UnitReport, ReportingPeriod]
+RECORD_MODELS = [EventUnit, OrgUnitName, ReorganisationEvent]
+RECORD_MODELS += [ReportVersion, Transition, TaskEntry, UnitReport, ReportingPeriod]
 RECORD_MODELS += [BudgetLine, IPTitle, Startup, KeyProduct, STProject, QualityInspection]
 RECORD_MODELS += [Training, Initiative]
 
@@ -45,6 +46,7 @@ FULL = {
             "valid_to": "2025-06-30",
             "successor": None,
             "email": "ubnd@mau.gov.vn",
+            "admin_code": "",
         },
         {
             "code": "KTHT",
@@ -56,6 +58,7 @@ FULL = {
             "valid_to": None,
             "successor": None,
             "email": "",
+            "admin_code": "",
         },
         {
             "code": "X01",
@@ -67,6 +70,7 @@ FULL = {
             "valid_to": "2025-06-30",
             "successor": "X03",
             "email": "",
+            "admin_code": "",
         },
         {
             "code": "X02",
@@ -78,6 +82,7 @@ FULL = {
             "valid_to": "2025-06-30",
             "successor": "X03",
             "email": "",
+            "admin_code": "",
         },
         {
             "code": "X03",
@@ -89,7 +94,31 @@ FULL = {
             "valid_to": None,
             "successor": None,
             "email": "xamoi@mau.gov.vn",
+            "admin_code": "19999",
         },
+    ],
+    "events": [
+        {
+            "id": "E-2025-X03",
+            "kind": "merge",
+            "date": "2025-07-01",
+            "legal_basis": {
+                "doc_type": "Nghị quyết",
+                "number": "1680/NQ-UBTVQH15",
+                "issued_on": "2025-06-16",
+                "issuer": "Ủy ban Thường vụ Quốc hội",
+            },
+            "from": ["X01", "X02"],
+            "to": ["X03"],
+            "main": None,
+            "new_name": "",
+            "new_parent": None,
+            "plan_successor": None,
+            "name_before": "",
+            "moved": [],
+            "note": "Sáp nhập xã A và xã B thành xã Mới",
+            "applied": True,
+        }
     ],
     "budget": [
         {

@@ -126,7 +126,7 @@ def test_it_changes_nothing_when_the_same_file_is_imported_twice(
     second = _import(path)
     assert dump_db() == before  # not even updated_at moved
     lists = [line for line in second.splitlines() if line.startswith("  ")]
-    assert len(lists) == 11  # plans, the nine lists and reports
+    assert len(lists) == 12  # plans, the nine lists, events and reports
     for line in lists:
         assert " 0 created, 0 updated, " in line, line
     assert "org_units: 0 created, 0 updated, 5 unchanged" in second
@@ -206,6 +206,7 @@ def test_it_exports_utf8_text_as_it_is_with_every_list(default_plan, full, write
         "format",
         "plans",
         "org_units",
+        "events",
         "budget",
         "startups",
         "key_products",

@@ -1,7 +1,13 @@
 """The demo district's evidence, 2022–2026: budget lines, start-ups, key products and their IP
 titles, S&T projects, inspections, trainings and initiatives of huyện Sông Mây (fictional).
 
-The records tell a story the indicators can show (values for UBND huyện Sông Mây):
+Each record belongs to the unit that made it on its date: up to 30/6/2025 the district, its
+offices and communes; from 1/7/2025 (``units.py``) the four new communes and the Sở Khoa học và
+Công nghệ thành phố Huế. The 2026 budget is the four communes' (now budget levels themselves),
+adding up to the district's old figures, so the plan's story below is the same on the
+territory the district had (``orgunits.lineage``: the plan's owner carries it).
+
+The records tell a story the indicators can show (values for the district's territory):
 
 - CT1 (≥ 0,05% in 2025, ≥ 0,1% in 2030): 0,0302% · 0,0363% · 0,0442% · 0,0502% · 0,0603%,
   just reaching the 2025 target, at risk toward 2030.
@@ -35,14 +41,19 @@ from kehoach.registers.models import (
 D = datetime.date
 DISTRICT = "HSM"
 
-# Budget of the district (đồng): (year, total spending, S&T from the local budget, from central)
+# Budget (đồng): (unit, year, total spending, S&T from the local budget, from central). The
+# district's to 2025; in 2026 the new communes', whose sums are 781.200, 361 and 110 million.
 BUDGET = [
-    (2022, 612_400_000_000, 150_000_000, 35_000_000),
-    (2023, 648_000_000_000, 185_000_000, 50_000_000),
-    (2024, 690_500_000_000, 235_000_000, 70_000_000),
-    (2025, 735_000_000_000, 289_000_000, 80_000_000),
-    (2026, 781_200_000_000, 361_000_000, 110_000_000),
+    (DISTRICT, 2022, 612_400_000_000, 150_000_000, 35_000_000),
+    (DISTRICT, 2023, 648_000_000_000, 185_000_000, 50_000_000),
+    (DISTRICT, 2024, 690_500_000_000, 235_000_000, 70_000_000),
+    (DISTRICT, 2025, 735_000_000_000, 289_000_000, 80_000_000),
+    ("XSM", 2026, 240_000_000_000, 110_000_000, 35_000_000),
+    ("XDS", 2026, 170_000_000_000, 80_000_000, 25_000_000),
+    ("XHA", 2026, 190_000_000_000, 86_000_000, 25_000_000),
+    ("PMH", 2026, 181_200_000_000, 85_000_000, 25_000_000),
 ]
+DEMO_NOTE = "Số liệu minh họa (demo)"
 
 # (ref, unit, name, kind, founder, supported_on, support, amount)
 STARTUPS = [
@@ -88,7 +99,7 @@ STARTUPS = [
     ),
     (
         "DEMO-S05",
-        "TT01",
+        "XHA",
         "Du lịch trải nghiệm làng nghề nón lá",
         "project",
         "Lê Minh Quân",
@@ -178,7 +189,7 @@ IP_TITLES = [
     ),
     (
         "DEMO-IP07",
-        "X07",
+        "XHA",
         "collective_mark",
         "Nhãn hiệu tập thể “Nón lá Hòa Mây” (đã nộp đơn)",
         "DEMO-K06",
@@ -243,7 +254,7 @@ PROJECTS = [
     ),
     (
         "DEMO-P06",
-        "X04",
+        "XDS",
         "Ứng dụng quy trình chế biến chè xanh bằng máy sao vò liên hoàn",
         2026,
         "chế biến",
@@ -259,7 +270,7 @@ INSPECTIONS = [
     ("DEMO-Q02", "KTHT", D(2023, 4, 11), "Đo lường tại cửa hàng xăng dầu", "Chi cục TĐC", 8, 1),
     ("DEMO-Q03", "KTHT", D(2024, 10, 8), "Nhãn hàng hóa sản phẩm OCOP", "Sở KH&CN", 15, 3),
     ("DEMO-Q04", "KTHT", D(2025, 6, 17), "Mũ bảo hiểm, đồ chơi trẻ em", "Đội QLTT số 3", 10, 0),
-    ("DEMO-Q05", "KTHT", D(2026, 5, 21), "Chất lượng vàng trang sức", "Chi cục TĐC", 6, 1),
+    ("DEMO-Q05", "SKHCN", D(2026, 5, 21), "Chất lượng vàng trang sức", "Chi cục TĐC", 6, 1),
 ]
 
 # (ref, unit, title, held_on, organiser, participants)
@@ -268,7 +279,8 @@ TRAININGS = [
     ("DEMO-T02", "KTHT", "Tập huấn sở hữu trí tuệ cho hợp tác xã", D(2023, 10, 19), 60),
     ("DEMO-T03", "LDTBXH", "Đào tạo nghề chế biến nông sản", D(2024, 8, 12), 35),
     ("DEMO-T04", "VHTT", "Tập huấn chuyển đổi số cho cán bộ xã, thị trấn", D(2025, 3, 26), 120),
-    ("DEMO-T05", "NNPTNT", "Tập huấn nuôi ong an toàn sinh học", D(2026, 4, 9), 40),
+    ("DEMO-T05", "SKHCN", "Tập huấn nuôi ong an toàn sinh học", D(2026, 4, 9), 40),
+    ("DEMO-T06", "XSM", "Tập huấn ứng dụng KH&CN cho cán bộ xã mới", D(2025, 9, 12), 45),
 ]
 
 # (ref, unit, title, year, authors, recognised_by)
@@ -279,7 +291,7 @@ INITIATIVES = [
     ("DEMO-I04", "MTTQ", "Cải tiến máy tuốt lúa mini cho hộ nghèo", 2025, "Đoàn Thanh niên"),
     (
         "DEMO-I05",
-        "TCKH",
+        "SKHCN",
         "Bảng tính theo dõi chi khoa học công nghệ theo nguồn",
         2026,
         "Phòng TC-KH",
@@ -294,20 +306,25 @@ def _record(model, ref: str, unit: OrgUnit, **fields):
 
 def build_records(units: dict[str, OrgUnit]) -> None:
     """Create or update the demo records; running it twice changes nothing."""
-    district = units[DISTRICT]
-    for year, total, local, central in BUDGET:
+    kept = set()
+    for unit, year, total, local, central in BUDGET:
         for kind, source, amount in (
             ("total", "", total),
             ("science_technology", "local", local),
             ("science_technology", "central", central),
         ):
-            BudgetLine.objects.update_or_create(
-                org_unit=district,
+            line, _ = BudgetLine.objects.update_or_create(
+                org_unit=units[unit],
                 year=year,
                 kind=kind,
                 source=source,
-                defaults={"amount": amount, "note": "Số liệu minh họa (demo)"},
+                defaults={"amount": amount, "note": DEMO_NOTE},
             )
+            kept.add(line.pk)
+    # a demo made before the 2025 story held the district's 2026 budget: it is the communes' now
+    BudgetLine.objects.filter(note=DEMO_NOTE, org_unit=units[DISTRICT], year__gte=2026).exclude(
+        pk__in=kept
+    ).delete()
     for ref, unit, name, kind, founder, supported_on, support, amount in STARTUPS:
         _record(
             Startup,
@@ -387,5 +404,7 @@ def build_records(units: dict[str, OrgUnit]) -> None:
             title=title,
             year=year,
             authors=authors,
-            recognised_by="Hội đồng sáng kiến huyện",
+            recognised_by="Hội đồng sáng kiến huyện"
+            if year < 2026
+            else "Hội đồng sáng kiến thành phố Huế",
         )

@@ -1,9 +1,15 @@
 """The demo's yearly reports, 2022–2026, as commune and office clerks write them.
 
+Who reports in a year is who is expected to (``completeness.expected_units``): until 2024 the
+district's offices, communes and township; from 2025, after the reorganisation, the four new
+communes, the Sở Khoa học và Công nghệ thành phố Huế (which took over the district's offices'
+tasks) and the city's Front. Reports up to 2024 are reviewed by Phòng Kinh tế và Hạ tầng, from
+2025 by the Sở.
+
 Every state shows up: accepted reports for the closed years; for 2025 one returned with its
 reason and fixed, some late; for 2026 (deadline 25/11/2026) a mix of submitted, late, returned,
 draft and not started. Reports are made through the workflow, with the times they happened,
-so their audit trail and versions are real. Idempotent: a report that exists is left alone.
+so their audit trail and versions are real. Idempotent: a report that was begun is left alone.
 """
 
 import datetime
@@ -14,7 +20,8 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 
 from kehoach.accounts.models import Role
-from kehoach.reporting.assignment import assign_from_plan, carried_tasks
+from kehoach.reporting.assignment import carried_tasks
+from kehoach.reporting.completeness import expected_units
 from kehoach.reporting.models import ReportingPeriod, UnitReport
 from kehoach.reporting.workflow import accept, report_for, return_report, save_draft, submit
 
@@ -71,16 +78,13 @@ RETURN_REASON = (
 
 # The fate of each unit's report in the open year 2026 (the rest: submitted on time).
 FATE_2026 = {
-    "X03": "late",
-    "X04": "returned",
-    "X06": "draft",
-    "X09": "not_started",
-    "X11": "not_started",
-    "LDTBXH": "draft",
-    "GDDT": "late",
+    "XDS": "late",
+    "XHA": "returned",
+    "PMH": "draft",
+    "MTTQHUE": "not_started",
 }
-LATE_2025 = {"X05", "X10", "VHTT"}
-RETURNED_2025 = "X02"
+LATE_2025 = {"XDS", "MTTQHUE"}
+RETURNED_2025 = "PMH"
 
 
 def _at(year: int, month: int, day: int, hour: int = 9) -> datetime.datetime:
@@ -117,19 +121,21 @@ def _fate(code: str, year: int) -> str:
     return FATE_2026.get(code, "submitted")
 
 
-def build_reports(plan, lead_user) -> int:
-    """Make the demo's reports; returns how many were created."""
-    assign_from_plan(plan)
-    created = 0
+def build_reports(plan, reviewers: dict) -> int:
+    """Make the demo's reports; returns how many were made. ``reviewers``: the lead office's
+    user ``before`` the reorganisation and ``after`` it."""
+    made = 0
     for year in YEARS:
         period = ReportingPeriod.open(plan, year)
-        for unit in [plan.owner, *plan.owner.descendants()]:
+        lead_user = reviewers["before" if year < 2025 else "after"]
+        for unit in sorted(expected_units(period), key=lambda u: u.code):
             tasks = carried_tasks(plan, unit)
-            if not tasks or UnitReport.objects.filter(period=period, org_unit=unit).exists():
-                continue
-            created += 1
+            found = UnitReport.objects.filter(period=period, org_unit=unit).first()
+            if not tasks or (found is not None and found.version > 0):
+                continue  # carries nothing, or its report was begun
+            made += 1
             _make(period, unit, tasks, _fate(unit.code, year), lead_user)
-    return created
+    return made
 
 
 def _make(period, unit, tasks, fate: str, lead_user) -> None:

@@ -5,7 +5,8 @@ Sheets: the indicators of the year (section II), Phụ lục 1 (indicators by un
 bold header row that stays frozen, sensible column widths, and numbers stored as numbers with
 a number format (percent values as the number of percent with '0.00"%"', counts '#,##0',
 amounts '#,##0', times as real dates 'dd/mm/yyyy hh:mm'). A missing value is an empty cell,
-never 0.
+never 0. Text (a unit's name, a remark) goes in through ``lib.spreadsheets.put_text``: it is
+never a formula, whatever it starts with.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from kehoach.documents.content import as_number
+from kehoach.lib.spreadsheets import put_text
 
 FONT = "Times New Roman"
 COUNT = "#,##0"
@@ -38,11 +40,19 @@ def _count_format(values: list[Decimal | None]) -> str:
     return COUNT if all(v is None or v % 1 == 0 for v in values) else "#,##0.00"
 
 
+def _append(ws, values: list) -> None:
+    """A row at the bottom of ``ws``: numbers and dates as they are, text as text."""
+    ws.append([None if isinstance(v, str) else v for v in values])
+    for cell, value in zip(ws[ws.max_row], values, strict=False):
+        if isinstance(value, str):
+            put_text(cell, value)
+
+
 def _sheet(wb: Workbook, title: str, heading: str, note: str, header: list[str], widths):
     ws = wb.create_sheet(title[:31])
-    ws.append([heading])
-    ws.append([note])
-    ws.append(header)
+    _append(ws, [heading])
+    _append(ws, [note])
+    _append(ws, header)
     last = get_column_letter(len(header))
     for row, size in ((1, 13), (2, 11)):
         ws.merge_cells(f"A{row}:{last}{row}")
@@ -63,7 +73,7 @@ def _sheet(wb: Workbook, title: str, heading: str, note: str, header: list[str],
 
 
 def _row(ws, values: list, formats: list[str | None], *, bold: bool = False) -> None:
-    ws.append(values)
+    _append(ws, values)
     for cell, fmt in zip(ws[ws.max_row], formats, strict=False):
         cell.font = Font(name=FONT, size=11, bold=bold)
         cell.border = BOX

@@ -6,8 +6,8 @@ and a hidden, protected sheet "_meta" saying which unit, year, plan and report v
 made from. Only the cells a unit fills in are unlocked; the status column offers the statuses'
 Vietnamese labels as a list.
 
-Text is always written as text: a result that starts with "=", "+", "-" or "@" stays a string
-and never becomes a formula.
+Text is always written as text (``lib.spreadsheets.put_text``): a result that starts with "=",
+"+", "-" or "@" stays a string and never becomes a formula.
 
 Reading an upload checks the file before any XML parser sees it (size, a real .xlsx zip, no
 macros, a bounded uncompressed size); openpyxl then reads it in read-only mode, values only
@@ -17,7 +17,6 @@ its cell ("Báo cáo!C7: …"), and the caller saves nothing when there is any.
 
 import datetime
 import io
-import zipfile
 from collections.abc import Iterable
 
 import openpyxl
@@ -28,7 +27,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kehoach.lib.officefiles import UnsafeOfficeFile, office_parts
 from kehoach.lib.problems import InvalidFile, Problem
+from kehoach.lib.spreadsheets import put_text
 from kehoach.lib.text import fold, nfc
 from kehoach.reporting.models import TaskEntry, TaskStatus, UnitReport
 
@@ -80,12 +81,6 @@ def _status_lookup() -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- building
-
-
-def _text(cell, value) -> None:
-    """Put ``value`` in ``cell`` as a string, never as a formula."""
-    cell.value = "" if value is None else str(value)
-    cell.data_type = "s"
 
 
 def build_report_form(report: UnitReport, tasks: Iterable) -> bytes:
@@ -154,7 +149,7 @@ def _height(values: dict) -> float:
 
 def _put(cell, value, *, font=None, fill=None, box=True) -> None:
     """Write text into a cell, wrapped; a cell with no fill is one people fill in (unlocked)."""
-    _text(cell, value)
+    put_text(cell, value)
     cell.alignment = WRAP
     if box:
         cell.border = BOX
@@ -210,8 +205,8 @@ def _meta_sheet(workbook, report: UnitReport) -> None:
         ("version", str(report.version)),
     ]
     for row, (key, value) in enumerate(rows, start=1):
-        _text(meta.cell(row=row, column=1), key)
-        _text(meta.cell(row=row, column=2), value)
+        put_text(meta.cell(row=row, column=1), key)
+        put_text(meta.cell(row=row, column=2), value)
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
 
@@ -251,15 +246,9 @@ def check_archive(data: bytes) -> str | None:
     if not data.startswith(b"PK\x03\x04"):
         return _("This is not an Excel workbook (.xlsx).")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except zipfile.BadZipFile:
-        return _("The file is damaged.")
-    names = {info.filename.lower() for info in infos}
-    if any(name.endswith("vbaproject.bin") for name in names):
-        return _("Files with macros are not accepted.")
-    if sum(info.file_size for info in infos) > MAX_UNZIPPED:
-        return _("The file expands to an unreasonable size.")
+        names = {name.lower() for name in office_parts(data, max_unzipped=MAX_UNZIPPED)}
+    except UnsafeOfficeFile as exc:
+        return str(exc)
     if "xl/workbook.xml" not in names:
         return _("This is not an Excel workbook (.xlsx).")
     return None

@@ -9,6 +9,7 @@ import json
 
 from kehoach.plans.models import Plan
 
+from .events import export_events
 from .interchange import FORMAT, LISTS, ListSpec, lookups, row_from_values
 from .reports import export_reports
 
@@ -16,7 +17,8 @@ from .reports import export_reports
 def export_data(year: int | None = None) -> dict:
     """All data as an interchange file. With ``year``: budget lines, S&T projects and
     initiatives of that year, start-ups supported, inspections and trainings held in it; org
-    units, key products and IP titles whole (their state is a snapshot, not a yearly flow)."""
+    units, their reorganisation events, key products and IP titles whole (their state is a
+    snapshot, not a yearly flow)."""
     data: dict = {"format": FORMAT}
     data["plans"] = [
         {"code": code, "owner": owner}
@@ -26,6 +28,8 @@ def export_data(year: int | None = None) -> dict:
     ]
     for spec in LISTS:
         data[spec.name] = export_list(spec, year)
+        if spec.name == "org_units":
+            data["events"] = export_events()  # the units' history, whole like the units
     data["reports"] = export_reports(year)
     return data
 

@@ -18,16 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehoach.lib.problems import InvalidFile, Problem
-from kehoach.orgunits.models import OrgUnit
+from kehoach.orgunits.models import EventUnit, OrgUnit
 from kehoach.plans.models import Plan
 from kehoach.registers.models import Record
 from kehoach.registers.search import refresh_all, refresh_search_text
 
-from . import reports, validation
+from . import events, reports, validation
 from .interchange import (
     BUDGET,
     IP_TITLES,
@@ -104,15 +105,26 @@ def import_data(data: Any, name: str = "<data>", dry_run: bool = False) -> Summa
         raise InvalidFile(name, problems)
     with transaction.atomic():
         changes, plan_changes, problems = _plan(data)
-        report_changes, report_problems = reports.plan_reports(
-            data, _known_units(data), validation.bad_entries(problems)
-        )
+        known = _known_units(data)
+        bad = validation.bad_entries(problems)
+        report_changes, report_problems = reports.plan_reports(data, known, bad)
         problems += report_problems
+        problems += events.reference_problems(data, known, bad)
+        event_changes, event_problems = events.plan_events(data, validation.bad_entries(problems))
+        problems += event_problems
         if problems:
             raise InvalidFile(name, sort_problems(problems))
-        if not dry_run:
+        # A dry run with events to apply does the whole import and then rolls it back: only
+        # applying an event tells whether it can be applied.
+        if not dry_run or event_changes.to_apply:
             _apply(changes, plan_changes)
             reports.apply_reports(report_changes, name)
+            events.write_events(event_changes)
+            problems = events.apply_events(data, event_changes)
+            if problems:
+                raise InvalidFile(name, sort_problems(problems))
+            if dry_run:
+                transaction.set_rollback(True)
     summary = Summary(dry_run)
     for list_name in TOP_LEVEL:
         if list_name == "plans" and "plans" in data:
@@ -123,6 +135,8 @@ def import_data(data: Any, name: str = "<data>", dry_run: bool = False) -> Summa
             summary.counts[list_name] = changes[list_name].counts
         elif list_name == "reports" and "reports" in data:
             summary.counts["reports"] = Counts(*report_changes.counts)
+        elif list_name == events.NAME and events.NAME in data:
+            summary.counts[events.NAME] = Counts(*event_changes.counts)
     return summary
 
 
@@ -138,7 +152,7 @@ def _plan(data: dict) -> tuple[dict[str, Change], dict[str, str | None], list[Pr
     problems = validation.file_problems(data)
     bad = validation.bad_entries(problems)
 
-    units = _all_units()
+    units, reorganised = _all_units()
     file_units = {e["code"] for _i, e in validation.entries(data, ORG_UNITS) if _str(e, "code")}
     file_products = {e["id"] for _i, e in validation.entries(data, KEY_PRODUCTS) if _str(e, "id")}
     named_products = {
@@ -151,7 +165,9 @@ def _plan(data: dict) -> tuple[dict[str, Change], dict[str, str | None], list[Pr
     )
 
     changes: dict[str, Change] = {}
+    history = events.unit_history() if reorganised else events.History()
     parents = {code: row["parent"] for code, (_pk, row) in units.items()}
+    admin_codes = {code: row["admin_code"] for code, (_pk, row) in units.items()}
     unit_indexes: dict[str, int] = {}
     for spec in LISTS:
         good = [
@@ -166,9 +182,12 @@ def _plan(data: dict) -> tuple[dict[str, Change], dict[str, str | None], list[Pr
             pk, old = stored.get(spec.key_of(entry), (None, None))
             base = old if old is not None else {f.name: f.initial for f in spec.fields}
             row = base | entry
+            if spec is ORG_UNITS and old is not None:
+                problems += events.keep_history(data, i, entry, row, old, history)
             problems += validation.record_problems(data, spec, i, entry, row)
             if spec is ORG_UNITS:
                 parents[row["code"]] = row["parent"]
+                admin_codes[row["code"]] = row["admin_code"]
                 unit_indexes[row["code"]] = i
             if old is None:
                 change.creates.append(row)
@@ -179,6 +198,7 @@ def _plan(data: dict) -> tuple[dict[str, Change], dict[str, str | None], list[Pr
             else:
                 change.unchanged += 1
     problems += validation.parent_loop_problems(data, parents, unit_indexes)
+    problems += validation.admin_code_problems(data, admin_codes, unit_indexes)
 
     plan_changes: dict[str, str | None] = {}
     for i, entry in validation.entries(data, "plans"):
@@ -194,12 +214,16 @@ def _str(entry: dict, name: str) -> bool:
     return isinstance(entry.get(name), str)
 
 
-def _all_units() -> dict[str, tuple[int, dict]]:
-    """code → (pk, row) of every stored unit: the file may name any of them."""
-    units = {}
-    for values in OrgUnit.objects.order_by().values("pk", *lookups(ORG_UNITS)):
+def _all_units() -> tuple[dict[str, tuple[int, dict]], bool]:
+    """code → (pk, row) of every stored unit: the file may name any of them; and whether any
+    took part in an applied reorganisation (then ``events.unit_history`` is worth reading)."""
+    units, reorganised = {}, False
+    applied = EventUnit.objects.filter(unit=OuterRef("pk"), event__applied_at__isnull=False)
+    stored = OrgUnit.objects.order_by().annotate(reorganised=Exists(applied))
+    for values in stored.values("pk", "reorganised", *lookups(ORG_UNITS)):
         units[values["code"]] = (values["pk"], row_from_values(ORG_UNITS, values))
-    return units
+        reorganised = reorganised or values["reorganised"]
+    return units, reorganised
 
 
 def _fetch_rows(spec: ListSpec, keys: set[tuple]) -> dict[tuple, tuple[int, dict]]:

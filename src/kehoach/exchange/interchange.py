@@ -140,6 +140,7 @@ ORG_UNITS = ListSpec(
         _date("valid_to"),
         Field("successor", Kind.UNIT, empty=None),
         _text("email"),
+        _text("admin_code"),
     ),
     order=("code",),
 )
@@ -296,8 +297,9 @@ LISTS: tuple[ListSpec, ...] = (
 )
 BY_NAME: dict[str, ListSpec] = {spec.name: spec for spec in LISTS}
 
-# Every top-level key, in the order a file is written and problems are listed.
-TOP_LEVEL = ("format", "plans", *BY_NAME, "reports")
+# Every top-level key, in the order a file is written and problems are listed. ``events``
+# (reorganisations, ``events.py``) follow the units they change.
+TOP_LEVEL = ("format", "plans", "org_units", "events", *list(BY_NAME)[1:], "reports")
 
 
 # ---------------------------------------------------------------- problems
@@ -333,6 +335,8 @@ def entry_label(list_name: str, entry: Any) -> str:
         return BY_NAME[list_name].label(entry)
     if list_name == "plans":
         return entry.get("code") if isinstance(entry.get("code"), str) else ""
+    if list_name == "events":
+        return entry.get("id") if isinstance(entry.get("id"), str) else ""
     if list_name == "reports":
         parts = (entry.get("org_unit"), entry.get("year"))
         return " ".join(str(p) for p in parts if isinstance(p, str | int))

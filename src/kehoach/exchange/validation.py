@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from kehoach.lib.problems import Problem, format_path, schema_problems
 from kehoach.plans.planfile import DEFAULT_PLAN_CODE
 
+from .events import events_problems
 from .interchange import (
     FORMAT,
     IP_TITLES,
@@ -97,6 +98,7 @@ def file_problems(data: dict) -> list[Problem]:
             problems += _entry_problems(data, spec, i, entry)
         problems += _duplicates(data, spec)
     problems += _plan_duplicates(data)
+    problems += events_problems(data)
     return problems
 
 
@@ -286,4 +288,30 @@ def parent_loop_problems(
                 "loop": " → ".join([*chain, code])
             }
             problems.append(problem_at(data, (ORG_UNITS.name, i, "parent"), message))
+    return problems
+
+
+def admin_code_problems(
+    data: dict, admin_codes: dict[str, str], indexes: dict[str, int]
+) -> list[Problem]:
+    """An administrative code (QĐ 19/2025/QĐ-TTg) belongs to one unit for all time.
+    ``admin_codes`` maps every unit (database and file, as it would be) to its code."""
+    holders: dict[str, list[str]] = {}
+    for unit, admin_code in admin_codes.items():
+        if admin_code:
+            holders.setdefault(admin_code, []).append(unit)
+    problems = []
+    for admin_code, units in holders.items():
+        if len(units) < 2:
+            continue
+        for unit in units:
+            if unit in indexes:
+                others = ", ".join(sorted(u for u in units if u != unit))
+                message = _("the administrative code %(code)r is already %(others)s's") % {
+                    "code": admin_code,
+                    "others": others,
+                }
+                problems.append(
+                    problem_at(data, (ORG_UNITS.name, indexes[unit], "admin_code"), message)
+                )
     return problems

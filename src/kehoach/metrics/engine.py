@@ -34,11 +34,17 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from itertools import repeat
+from operator import add, itemgetter
 
+from django.db import connections, router
 from django.utils.translation import gettext as _
 
 from kehoach.metrics import core
@@ -49,28 +55,91 @@ from kehoach.orgunits.models import OrgUnit
 
 HUNDRED = Decimal(100)
 
+# --- IndicatorValue --------------------------------------------------------------------------
 
-@dataclass(frozen=True, init=False)
-class IndicatorValue:
-    """One indicator of one unit in one year, judged against its targets."""
+FIELDS = (
+    "code",
+    "name",
+    "unit",
+    "measure",
+    "basis",
+    "org_unit",
+    "year",
+    "value",
+    "status",
+    "target",
+    "expected",
+    "projected",
+    "required_rate",
+    "stretch_met",
+)
+_new = tuple.__new__
+# A value is the tuple (series, k, year, value); its series is the list
+# [run, indicator index, scoped, values, judged rows or None, head, org unit code], shared by
+# the years of one indicator of one unit; head is (code, name, unit, measure, basis).
+_S_ROWS, _S_HEAD, _S_UNIT = 4, 5, 6
 
-    code: str
-    name: str
-    unit: str
-    measure: str
-    basis: str
-    org_unit: str
-    year: int
-    value: Decimal | None
-    status: str  # a core.Status value
-    target: core.Target | None  # the target judged (a target year) or aimed at (the next one)
-    expected: Decimal | None
-    projected: Decimal | None
-    required_rate: Decimal | None
-    stretch_met: bool | None
 
-    def __init__(
-        self,
+def _judgement(iv) -> tuple:
+    """The judged row of ``iv``: (value, status, target, expected, projected, required_rate,
+    stretch_met), judged now if it was not yet (``_judge_series``)."""
+    series = iv[0]
+    rows = series[_S_ROWS]
+    if rows is None:
+        rows = _judge_series(series)
+    return rows[iv[1]]
+
+
+def _judged(index: int) -> property:
+    def get(self):
+        return _judgement(self)[index]
+
+    return property(get)
+
+
+def _head(index: int) -> property:
+    def get(self):
+        return self[0][_S_HEAD][index]
+
+    return property(get)
+
+
+class IndicatorValue(tuple):
+    """One indicator of one unit in one year, judged against its targets.
+
+    Immutable, with the attributes ``code``, ``name``, ``unit``, ``measure``, ``basis``,
+    ``org_unit``, ``year``, ``value`` (Decimal or None), ``status`` (a ``core.Status``
+    value), ``target`` (the target judged, in a target year, or aimed at: the next one),
+    ``expected``, ``projected``, ``required_rate`` and ``stretch_met``.
+
+    A small tuple underneath, for speed (a national run makes 200,000 of these): the value is
+    computed when the engine runs, the judgement (status and the rest) when first read, once
+    for every unit whose series of values is the same. Equal when all 14 attributes are;
+    pickled with its judgement.
+    """
+
+    __slots__ = ()
+
+    code = _head(0)
+    name = _head(1)
+    unit = _head(2)
+    measure = _head(3)
+    basis = _head(4)
+    year = property(itemgetter(2))
+    value = property(itemgetter(3))
+    status = _judged(1)
+    target = _judged(2)
+    expected = _judged(3)
+    projected = _judged(4)
+    required_rate = _judged(5)
+    stretch_met = _judged(6)
+
+    @property
+    def org_unit(self) -> str:
+        return self[0][_S_UNIT]
+
+    def __new__(
+        cls,
         code: str,
         name: str,
         unit: str,
@@ -85,25 +154,41 @@ class IndicatorValue:
         projected: Decimal | None,
         required_rate: Decimal | None,
         stretch_met: bool | None,
-    ) -> None:
-        # The generated frozen __init__ makes 14 guarded setattr calls; a national run builds
-        # 200,000 of these, so fill the instance dict at once (still frozen afterwards).
-        self.__dict__.update(
-            code=code,
-            name=name,
-            unit=unit,
-            measure=measure,
-            basis=basis,
-            org_unit=org_unit,
-            year=year,
-            value=value,
-            status=status,
-            target=target,
-            expected=expected,
-            projected=projected,
-            required_rate=required_rate,
-            stretch_met=stretch_met,
-        )
+    ):
+        row = (value, status, target, expected, projected, required_rate, stretch_met)
+        series = [None, None, None, None, (row,), (code, name, unit, measure, basis), org_unit]
+        return _new(cls, (series, 0, year, value))
+
+    def fields(self) -> tuple:
+        """The 14 attributes, in ``FIELDS`` order."""
+        series = self[0]
+        return (*series[_S_HEAD], series[_S_UNIT], self[2], self[3], *_judgement(self)[1:])
+
+    def __eq__(self, other):
+        if isinstance(other, IndicatorValue):
+            return self.fields() == other.fields()
+        return NotImplemented
+
+    def __ne__(self, other):
+        if isinstance(other, IndicatorValue):
+            return self.fields() != other.fields()
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self.fields())
+
+    def __reduce__(self):
+        return (IndicatorValue, self.fields())
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in zip(FIELDS, self.fields(), strict=True))
+        return f"IndicatorValue({inner})"
+
+    def _asdict(self) -> dict:
+        return dict(zip(FIELDS, self.fields(), strict=True))
+
+
+_make = partial(_new, IndicatorValue)
 
 
 class EngineError(ValueError):
@@ -119,67 +204,85 @@ class UnknownUnitError(EngineError, LookupError):
 
 
 # --- Formulas: a unit's rolled-up facts -> its value per year ---------------------------------
+#
+# ``facts`` is the unit's rolled-up flat list (``facts.load_arrays``: fact f of the span's
+# year j at f * n + j), ``n`` the number of years of the span, ``covered`` whether the unit
+# holds any dated record in each of them. Values are Decimals, or None for "no value".
 
-Sums = Mapping[tuple[str, int], int]
 Values = tuple[Decimal | None, ...]
-# (a unit's rolled-up facts, the years, whether the unit is covered in each) -> the values
-Formula = Callable[[Sums, range, Sequence[bool]], Values]
+Formula = Callable[[Sequence[int], int, Sequence[bool]], Values]
+
+_SMALL = [Decimal(i) for i in range(4096)]  # counts: shared, immutable Decimals
 
 
-def _count(fact: str) -> Formula:
-    def formula(sums: Sums, years: range, covered: Sequence[bool]) -> Values:
-        return tuple(
-            Decimal(sums.get((fact, y), 0)) if ok else None
-            for y, ok in zip(years, covered, strict=True)
-        )
+def _dec(n: int) -> Decimal:
+    return _SMALL[n] if 0 <= n < 4096 else Decimal(n)
+
+
+def _count(fact: int) -> Formula:
+    def formula(facts: Sequence[int], n: int, covered: Sequence[bool]) -> Values:
+        base = fact * n
+        return tuple(_dec(facts[base + j]) if covered[j] else None for j in range(n))
 
     return formula
 
 
-def st_budget_share(sums: Sums, years: range, covered: Sequence[bool]) -> Values:
+def st_budget_share(facts: Sequence[int], n: int, covered: Sequence[bool]) -> Values:
     """100 × Σ S&T ÷ Σ total (as ``core.ratio``, written out: it runs for every unit-year)."""
-    out = []
-    for y in years:
-        total = sums.get((F.BUDGET_TOTAL, y))
-        st = sums.get((F.BUDGET_ST, y), 0)
-        out.append(HUNDRED * Decimal(st) / Decimal(total) if total else None)
-    return tuple(out)
+    st, total = F.I_ST * n, F.I_TOTAL * n
+    return tuple(
+        HUNDRED * Decimal(facts[st + j]) / Decimal(facts[total + j]) if facts[total + j] else None
+        for j in range(n)
+    )
 
 
-def startups_supported(sums: Sums, years: range, covered: Sequence[bool]) -> Values:
-    """Cumulative: ``years`` is contiguous and starts no later than the plan's start year,
+def startups_supported(facts: Sequence[int], n: int, covered: Sequence[bool]) -> Values:
+    """Cumulative: the span is contiguous and starts no later than the plan's start year,
     and the facts only count start-ups supported on or after its ``start_date``."""
     out = []
     running = 0
-    for y, ok in zip(years, covered, strict=True):
-        running += sums.get((F.STARTUPS, y), 0)
-        out.append(Decimal(running) if ok else None)
+    base = F.I_STARTUPS * n
+    for j in range(n):
+        running += facts[base + j]
+        out.append(_dec(running) if covered[j] else None)
     return tuple(out)
 
 
-def key_products_ip_protected(sums: Sums, years: range, covered: Sequence[bool]) -> Values:
+_SHARES: dict[tuple[int, int], Decimal] = {}
+
+
+def key_products_ip_protected(facts: Sequence[int], n: int, covered: Sequence[bool]) -> Values:
     out = []
-    for y, ok in zip(years, covered, strict=True):
-        existing = sums.get((F.EXISTING, y), 0) if ok else 0
-        protected = sums.get((F.PROTECTED, y), 0)
-        out.append(HUNDRED * Decimal(protected) / Decimal(existing) if existing else None)
+    ex, pr = F.I_EXISTING * n, F.I_PROTECTED * n
+    for j in range(n):
+        existing = facts[ex + j] if covered[j] else 0
+        if not existing:
+            out.append(None)
+            continue
+        key = (facts[pr + j], existing)
+        share = _SHARES.get(key)
+        if share is None:
+            share = HUNDRED * Decimal(key[0]) / Decimal(existing)
+            if len(_SHARES) < 100_000:
+                _SHARES[key] = share
+        out.append(share)
     return tuple(out)
 
 
-def _no_value(sums: Sums, years: range, covered: Sequence[bool]) -> Values:
-    return (None,) * len(years)
+def _no_value(facts: Sequence[int], n: int, covered: Sequence[bool]) -> Values:
+    return (None,) * n
 
 
 FORMULAS: dict[str, Formula] = {
     "st_budget_share": st_budget_share,
     "startups_supported": startups_supported,
     "key_products_ip_protected": key_products_ip_protected,
-    "key_products_value_chain": _count(F.VALUE_CHAIN),
-    "st_projects": _count(F.PROJECTS),
+    "key_products_value_chain": _count(F.I_CHAIN),
+    "st_projects": _count(F.I_PROJECTS),
 }
 
 
-# --- Evaluation ------------------------------------------------------------------------------
+# --- Judging ---------------------------------------------------------------------------------
 
 _PLAIN = {s: s.value for s in core.Status}
 
@@ -195,7 +298,7 @@ def _years(plan, years: Iterable[int] | None) -> tuple[list[int], range]:
 
 
 def _judge(spec: F.IndicatorSpec, values: Values, span: range, start: int, wanted: list[int]):
-    """Per wanted year, the fields of an IndicatorValue after ``org_unit`` and ``year``."""
+    """Per wanted year: (value, status, target, expected, projected, required_rate, stretch)."""
     by_year = dict(zip(span, values, strict=True))
     trend = {y: v for y, v in by_year.items() if y >= start}  # the trajectory starts at start
     found = assess_years(trend, spec.targets, [y for y in wanted if y >= start], spec.baseline)
@@ -213,64 +316,204 @@ def _judge(spec: F.IndicatorSpec, values: Values, span: range, start: int, wante
     return rows
 
 
+class _Run:
+    """What the judging of one engine run shares: the specs, the years, and the judgements
+    already made (units with the same series of values share theirs)."""
+
+    __slots__ = ("cache", "span", "specs", "start", "untargeted", "wanted")
+
+    def __init__(self, specs, span: range, start: int, wanted: list[int]):
+        self.specs = specs
+        self.untargeted = [dataclasses.replace(spec, targets=()) for spec in specs]
+        self.span, self.start, self.wanted = span, start, wanted
+        self.cache: dict[tuple, list[tuple]] = {}
+
+
+def _judge_series(series: list) -> list[tuple]:
+    """Judge a series (see ``IndicatorValue``) in place."""
+    run, i, scoped, values = series[:4]
+    key = (i, scoped, values)
+    rows = run.cache.get(key)
+    if rows is None:
+        spec = run.specs[i] if scoped else run.untargeted[i]
+        rows = _judge(spec, values, run.span, run.start, run.wanted)
+        run.cache[key] = rows
+    series[_S_ROWS] = rows
+    return rows
+
+
+def judge_all(results) -> None:
+    """Judge every value of a ``compute_all``/``compute_subtree`` result now (the engine
+    otherwise judges each series when one of its values' status is first read)."""
+    for by_year in results.values():
+        for values in by_year.values():
+            for iv in values:
+                _judgement(iv)
+
+
+# --- Evaluation ------------------------------------------------------------------------------
+
+
 @contextmanager
 def _gc_paused():
     """No cyclic garbage collection while hundreds of thousands of acyclic rows and results
-    are made: each collection would walk them all again, for nothing."""
+    are made: each collection would walk them all again, for nothing. Afterwards they are
+    moved to the oldest generation (``gc.freeze`` then ``gc.unfreeze``: two list splices), so
+    the next young collection does not walk them either."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
+
+
+class _Units:
+    """The org unit tree as the engine needs it: by code, with ids, children, order."""
+
+    def __init__(self, rows: list[tuple[int, str, int | None]]):
+        code_of = {pk: code for pk, code, _ in rows}
+        self.tree = core.UnitTree((code, code_of.get(parent)) for _, code, parent in rows)
+        self.id_of = {code: pk for pk, code, _ in rows}
+
+    def below(self, code: str, depth: int | None = None) -> list[str]:
+        """``code`` and the units under it (to ``depth`` levels; all when None), top-down."""
+        out, level, i = [code], [code], 0
+        children = self.tree.children
+        while level and (depth is None or i < depth):
+            level = [kid for unit in level for kid in children(unit)]
+            out.extend(level)
+            i += 1
+        return out
+
+
+def _rollup(units: _Units, order: list[str], own: dict[int, list[int]], width: int):
+    """For every unit of ``order`` (top-down, closed under children), the element-wise sum of
+    the own facts of its subtree, in one bottom-up pass."""
+    rolled: dict[str, list[int]] = {}
+    zero = [0] * width
+    children = units.tree.children
+    id_of = units.id_of
+    for code in reversed(order):
+        acc = own.get(id_of[code], zero)
+        for kid in children(code):
+            acc = list(map(add, acc, rolled[kid]))
+        rolled[code] = acc
+    return rolled
 
 
 def _evaluate(
     plan,
-    tree: core.UnitTree,
-    own: Mapping[str, Sums],
-    units: Iterable[str],
+    units: _Units,
+    own: dict[int, list[int]],
+    order: list[str],
+    shown: Iterable[str],
     wanted: list[int],
     span: range,
+    using: str | None = None,
 ) -> dict[str, dict[int, list[IndicatorValue]]]:
-    specs = [(spec, FORMULAS.get(spec.formula, _no_value)) for spec in F.plan_indicators(plan)]
+    specs = F.plan_indicators(plan, using)
+    formulas = [FORMULAS.get(spec.formula, _no_value) for spec in specs]
     # The plan's targets are its owner's. A ratio target (a share of the budget, of products
     # protected) holds for any unit; a count target ("3 start-ups", "1 project a year") is the
     # owner's total, so below the owner a count is shown without a target (no_target).
-    untargeted = [dataclasses.replace(spec, targets=()) for spec, _formula in specs]
-    owner = _owner_code(plan)
-    start = plan.start_date.year
-    rolled = tree.rollup_many(own)
-    cache: dict[tuple, list[tuple]] = {}  # units with the same values share their judgement
+    owner = _owner_code(plan, using)
+    run = _Run(specs, span, plan.start_date.year, wanted)
+    n = len(span)
+    rolled = _rollup(units, order, own, len(F.FACTS) * n)
+    lineage = _lineage(using)
+    if lineage is not None:  # merged, split or renamed units: sums follow the lineage
+        for code in shown:
+            rolled[code] = _lineage_sum(lineage, code, own, units.id_of, span)
+    cov = F.I_COVERED * n
+    ratio = [spec.measure == "ratio" for spec in specs]
+    heads = [(s.code, s.name, s.unit, s.measure, s.basis) for s in specs]
+    # the wanted years' places in the span: a slice when they follow each other
+    places = [y - span.start for y in wanted]
+    if places and places == list(range(places[0], places[-1] + 1)):
+        pick = itemgetter(slice(places[0], places[-1] + 1))
+    else:
+        pick = lambda values: [values[j] for j in places]  # noqa: E731
+    ks = range(len(wanted))
     out: dict[str, dict[int, list[IndicatorValue]]] = {}
-    for code in units:
-        sums = rolled[code]
-        covered = [sums.get((F.COVERED, y), 0) > 0 for y in span]
-        per_year: dict[int, list[IndicatorValue]] = {y: [] for y in wanted}
-        for i, (spec, formula) in enumerate(specs):
-            values = formula(sums, span, covered)
-            scoped = owner is None or code == owner or spec.measure == "ratio"
-            rows = cache.get((i, scoped, values))
-            if rows is None:
-                judged = spec if scoped else untargeted[i]
-                rows = cache[(i, scoped, values)] = _judge(judged, values, span, start, wanted)
-            head = (spec.code, spec.name, spec.unit, spec.measure, spec.basis, code)
-            for y, row in zip(wanted, rows, strict=True):
-                per_year[y].append(IndicatorValue(*head, y, *row))
-        out[code] = per_year
+    for code in shown:
+        facts = rolled[code]
+        covered = [facts[cov + j] > 0 for j in range(n)]
+        everything = owner is None or code == owner
+        columns = []
+        for i, formula in enumerate(formulas):
+            values = formula(facts, n, covered)
+            series = [run, i, everything or ratio[i], values, None, heads[i], code]
+            columns.append(map(_make, zip(repeat(series), ks, wanted, pick(values))))
+        out[code] = dict(zip(wanted, map(list, zip(*columns, strict=True)), strict=True))
     return out
 
 
-def _tree(rows: list[tuple[int, str, int | None]]) -> tuple[core.UnitTree, dict[int, str]]:
-    code_of = {pk: code for pk, code, _ in rows}
-    return core.UnitTree((code, code_of.get(parent)) for _, code, parent in rows), code_of
+def _lineage(using: str | None):
+    """The units' lineage when any unit has ended into a successor; None otherwise (then the
+    plain tree roll-up is the whole truth, and costs nothing more)."""
+    if not OrgUnit.objects.db_manager(using).filter(successor__isnull=False).exists():
+        return None
+    from kehoach.orgunits.rows import load_lineage
+
+    return load_lineage()
 
 
-def _owner_code(plan) -> str | None:
+def _lineage_sum(lineage, code: str, own: dict[int, list[int]], id_of, span: range) -> list[int]:
+    """For each fact and year, the sum over the units whose data counts for ``code`` in that
+    year (``orgunits.lineage``: its units of that year and its predecessors, as a set)."""
+    n, width = len(span), len(F.FACTS) * len(span)
+    acc = [0] * width
+    if code not in lineage.units:
+        return acc
+    for j, year in enumerate(span):
+        for unit in lineage.contributors(code, year):
+            row = own.get(id_of.get(unit))
+            if row is not None:
+                for k in range(j, width, n):
+                    acc[k] += row[k]
+    return acc
+
+
+def _owner_code(plan, using: str | None = None) -> str | None:
     if plan.owner_id is None:
         return None
-    return OrgUnit.objects.filter(pk=plan.owner_id).values_list("code", flat=True).first()
+    owner = OrgUnit.objects.db_manager(using).filter(pk=plan.owner_id)
+    return owner.values_list("code", flat=True).first()
+
+
+def _using() -> str:
+    return router.db_for_read(OrgUnit)
+
+
+def compute_subtree(
+    plan, code: str | None = None, years: Iterable[int] | None = None, depth: int = 1
+) -> dict[str, dict[int, list[IndicatorValue]]]:
+    """``code`` (default: the plan's owner) and the units up to ``depth`` levels below it
+    (its children with the default 1; 0 for the unit alone; None for the whole subtree), each
+    × each year of ``years`` (default: the plan's years), top-down.
+
+    Set-based queries limited to the subtree of ``code`` (a recursive CTE in each): the
+    database reads the subtree's records only; nothing is cached (see ``cached_subtree``)."""
+    code = code or _owner_code(plan)
+    if code is None:
+        raise NoUnitError(
+            _("The plan %(plan)s has no owner unit; name a unit.") % {"plan": plan.code}
+        )
+    using = _using()
+    units = _Units(F.unit_rows(using))
+    if code not in units.tree:
+        raise UnknownUnitError(_("Unknown org unit %(code)s.") % {"code": code})
+    wanted, span = _years(plan, years)
+    whole = units.below(code)
+    shown = whole if depth is None else units.below(code, depth)
+    everywhere = len(whole) == len(units.tree) or _lineage(using) is not None
+    root_id = None if everywhere else units.id_of[code]  # predecessors may lie outside
+    own = F.load_arrays(plan, span, root_id, using=using)
+    return _evaluate(plan, units, own, whole, shown, wanted, span, using)
 
 
 def compute(
@@ -279,33 +522,182 @@ def compute(
     """The plan's indicators for one unit (default: the plan's owner) and each year of
     ``years`` (default: the plan's years), in the plan's indicator order."""
     code = org_unit or _owner_code(plan)
-    if code is None:
-        raise NoUnitError(
-            _("The plan %(plan)s has no owner unit; name a unit.") % {"plan": plan.code}
-        )
-    rows = F.unit_rows()
-    tree, code_of = _tree(rows)
-    if code not in tree:
-        raise UnknownUnitError(_("Unknown org unit %(code)s.") % {"code": code})
-    wanted, span = _years(plan, years)
-    inside = tree.subtree(code)
-    sub = core.UnitTree((c, None if c == code else tree.parent(c)) for c in inside)
-    ids = [pk for pk, c, _ in rows if c in inside]
-    facts = F.load_facts(plan, span, ids)  # may hold other units' facts: keep U's subtree
-    own = {code_of[pk]: f for pk, f in facts.items() if code_of.get(pk) in inside}
-    return _evaluate(plan, sub, own, [code], wanted, span)[code]
+    return compute_subtree(plan, code, years, depth=0)[code]
 
 
 def compute_all(
     plan, years: Iterable[int] | None = None
 ) -> dict[str, dict[int, list[IndicatorValue]]]:
     """Every org unit × every year of ``years`` (default: the plan's years), from one round
-    of set-based queries; units in the tree's top-down order."""
-    tree, code_of = _tree(F.unit_rows())
+    of set-based queries; units in the tree's top-down order. Values are computed here; each
+    series is judged when a status (or target, ...) of it is first read (``judge_all``)."""
+    using = _using()
+    units = _Units(F.unit_rows(using))
     wanted, span = _years(plan, years)
+    order = list(units.tree)
     with _gc_paused():
-        own = {code_of[pk]: f for pk, f in F.load_facts(plan, span).items() if pk in code_of}
-        return _evaluate(plan, tree, own, list(tree), wanted, span)
+        own = F.load_arrays(plan, span, using=using)
+        return _evaluate(plan, units, own, order, order, wanted, span, using)
+
+
+# --- Cached reads: fresh after every committed change ----------------------------------------
+#
+# ``cached_subtree`` answers from per-process state that is checked against the database on
+# every call, with one query of index look-ups (``facts.change_marks``): the audit trail's
+# last sequence number (every save and delete through the ORM appends to the trail, in the
+# writer's transaction) and the highest id of each input table.
+#
+# - Facts: every unit's own facts (``facts.load_arrays``) for a span of years, and the unit
+#   tree. When the sequence number has moved, the new audit entries of the input tables say
+#   what changed: the facts of just the units whose records changed are read again (an IP
+#   title's product's unit too), the tree after a change to a unit, everything after a change
+#   to the plan. A report's submission moves the trail but no input: nothing is read. Highest
+#   ids that moved by more than the audited inserts (a bulk insert, which the trail does not
+#   see) read everything again.
+# - Results: each (unit, years, depth) computed from those facts (a roll-up of the subtree),
+#   judged, and kept until the facts, the tree or the plan's indicators change.
+#
+# Nothing is kept or served inside a transaction (a read there may see writes not yet
+# committed), and nothing is kept longer than ``CACHE_SECONDS`` whatever happens (writes
+# that bypass both the ORM and the trail: raw SQL, ``bulk_update``).
+
+CACHE_SECONDS = 300.0
+CACHE_ENTRIES = 512
+
+
+class _Facts:
+    """One span's facts for every unit, as of audit sequence ``seq`` and highest ``ids``."""
+
+    __slots__ = ("at", "ids", "own", "seq", "units", "version")
+
+    def __init__(self, seq, ids, units: _Units, own: dict, version: int, at: float | None = None):
+        self.seq, self.ids, self.units, self.own, self.version = seq, ids, units, own, version
+        self.at = time.monotonic() if at is None else at  # when everything was last read
+
+
+_facts: dict[tuple, _Facts] = {}
+_results: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+_versions = iter(range(1, 1 << 62))
+
+
+def _register_units(changes: list[tuple], using: str) -> set[int] | None:
+    """The units whose own facts these audited changes may change; None: read everything."""
+    affected: set[int] = set()
+    products: set[int] = set()
+    for label, _action, before, after in changes:
+        if label == "plans.Plan" or label in F.OPTIONAL_LABELS:
+            return None  # the plan's start date counts start-ups; reorganisations: lineage
+        if not label.startswith("registers."):
+            continue
+        for values in (before, after):
+            if values:
+                if values.get("org_unit_id") is not None:
+                    affected.add(values["org_unit_id"])
+                if values.get("product_id") is not None:
+                    products.add(values["product_id"])
+    return affected | F.product_units(products, using)
+
+
+def _explained(old: tuple, new: tuple, changes: list[tuple]) -> bool:
+    """Whether each input table's highest id moved by its audited inserts, no more."""
+    created: dict[str, int] = {}
+    for label, action, _before, _after in changes:
+        if action == "create":
+            created[label] = created.get(label, 0) + 1
+    for label, a, b in zip(F.input_labels(), old, new, strict=True):
+        if a != b and (a is None or b is None or b - a != created.get(label, 0)):
+            return False
+    return True
+
+
+def _current_facts(plan, span: range, using: str, marks: tuple[int, tuple]) -> _Facts:
+    """The facts of ``span`` as of ``marks``, brought up to date from what changed."""
+    seq, ids = marks
+    key = (using, plan.pk, plan.start_date, span.start, span.stop)
+    with _lock:
+        found = _facts.get(key)
+    if found is not None and found.seq == seq and found.ids == ids:
+        if time.monotonic() - found.at < CACHE_SECONDS:
+            return found
+        found = None
+    if found is not None and seq > found.seq:
+        changes = F.input_changes(using, found.seq, seq)
+        if changes is None or not _explained(found.ids, ids, changes):
+            found = None
+        elif changes:
+            affected = _register_units(changes, using)
+            if affected is None:
+                found = None
+            else:
+                units = found.units
+                if any(label == "orgunits.OrgUnit" for label, *_ in changes):
+                    units = _Units(F.unit_rows(using))
+                own = found.own
+                if affected:
+                    fresh = F.load_arrays(plan, span, using=using, unit_ids=sorted(affected))
+                    own = dict(own)  # copied: a reader may be rolling up the old one
+                    for pk in affected:
+                        if pk in fresh:
+                            own[pk] = fresh[pk]
+                        else:
+                            own.pop(pk, None)
+                found = _Facts(seq, ids, units, own, next(_versions), at=found.at)
+        else:  # only reports and the like changed
+            found = _Facts(seq, ids, found.units, found.own, found.version, at=found.at)
+    elif found is not None:
+        found = None  # the trail went back (a restored database)
+    if found is None:
+        units = _Units(F.unit_rows(using))
+        found = _Facts(seq, ids, units, F.load_arrays(plan, span, using=using), next(_versions))
+    with _lock:
+        _facts[key] = found
+    return found
+
+
+def cached_subtree(
+    plan, code: str | None = None, years: Iterable[int] | None = None, depth: int = 1
+) -> dict[str, dict[int, list[IndicatorValue]]]:
+    """``compute_subtree``, from this process's facts and results while nothing the engine
+    reads has changed (see above): the same result, fresh after every committed change."""
+    using = _using()
+    if connections[using].in_atomic_block:
+        return compute_subtree(plan, code, years, depth)
+    marks = F.change_marks(using)
+    if marks is None:
+        return compute_subtree(plan, code, years, depth)
+    code = code or _owner_code(plan, using)
+    if code is None:
+        raise NoUnitError(
+            _("The plan %(plan)s has no owner unit; name a unit.") % {"plan": plan.code}
+        )
+    wanted, span = _years(plan, years)
+    facts = _current_facts(plan, span, using, marks)
+    key = (using, plan.pk, code, tuple(wanted), depth)
+    with _lock:
+        entry = _results.get(key)
+        if entry is not None and entry[0] == facts.version:
+            _results.move_to_end(key)
+            return entry[1]
+    units = facts.units
+    if code not in units.tree:
+        raise UnknownUnitError(_("Unknown org unit %(code)s.") % {"code": code})
+    whole = units.below(code)
+    shown = whole if depth is None else units.below(code, depth)
+    result = _evaluate(plan, units, facts.own, whole, shown, wanted, span, using)
+    judge_all(result)  # judged once here, not by each reader
+    with _lock:
+        _results[key] = (facts.version, result)
+        while len(_results) > CACHE_ENTRIES:
+            _results.popitem(last=False)
+    return result
+
+
+def clear_cache() -> None:
+    """Forget every fact and result kept by this process."""
+    with _lock:
+        _facts.clear()
+        _results.clear()
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -349,7 +741,7 @@ def indicators_payload(plan, org_unit: str, year: int) -> dict:
     """``kehoach indicators --format json``: {"year", "org_unit", "indicators": [...]}
     (``org_unit`` None means the plan's owner)."""
     code = org_unit or _owner_code(plan)
-    values = compute(plan, code, [year])[year]
+    values = cached_subtree(plan, code, [year], depth=0)[code][year]
     return {
         "year": year,
         "org_unit": code,

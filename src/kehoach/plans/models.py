@@ -36,6 +36,18 @@ class Plan(models.Model):
         on_delete=models.PROTECT,
         related_name="plans",
     )
+    implements = models.ForeignKey(
+        "self",
+        verbose_name=_("implements"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="implemented_by",
+        help_text=_(
+            "The higher plan this one carries out (a commune's plan implements the district's, "
+            "which implements the province's resolution)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("plan")
@@ -145,6 +157,40 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name[:60]}"
+
+
+class IndicatorLink(models.Model):
+    """A lower plan's indicator counts toward a higher plan's indicator ("contributes_to")."""
+
+    lower = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="contributes_to",
+    )
+    higher = models.ForeignKey(
+        Indicator,
+        verbose_name=_("counts toward"),
+        on_delete=models.CASCADE,
+        related_name="contributions",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("indicator link")
+        verbose_name_plural = _("indicator links")
+        ordering = ["lower", "higher"]
+        constraints = [
+            models.UniqueConstraint(fields=["lower", "higher"], name="indicatorlink_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(lower=models.F("higher")), name="indicatorlink_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.lower.plan.code}:{self.lower.code} → {self.higher.plan.code}:{self.higher.code}"
+        )
 
 
 class TargetOp(models.TextChoices):

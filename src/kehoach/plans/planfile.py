@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from kehoach.lib.problems import InvalidFile, Problem, schema_problems
 
+from .links import export_links, link_problems, save_links
 from .models import (
     Duty,
     FundingSource,
@@ -238,6 +239,9 @@ def load_plan(data: dict, name: str = "<plan>") -> Plan:
     """Validate and load a plan file's data; update the plan with the same code in place."""
     data = _normalise(data)
     validate_or_raise(data, name)
+    problems = link_problems(data)
+    if problems:
+        raise InvalidFile(name, problems)
     period = data["period"]
     signer = data.get("signer", {})
     funding = data.get("funding", {})
@@ -384,6 +388,7 @@ def load_plan(data: dict, name: str = "<plan>") -> Plan:
         Recipient(plan=plan, order=i, name=r["name"], note=r.get("note", ""))
         for i, r in enumerate(data.get("recipients", []))
     )
+    save_links(plan, data, indicators)
     return plan
 
 
@@ -436,13 +441,18 @@ def export_plan(plan: Plan) -> dict:
             if t.note:
                 target["note"] = t.note
             item["targets"].append(target)
+        links = export_links(ind)
+        if links:
+            item["contributes_to"] = links
         indicators.append(item)
     tasks_by_group: dict[int, list] = {}
     for task in plan.tasks.order_by("order", "pk"):
         tasks_by_group.setdefault(task.group_id, []).append(task)
+    higher = {"implements": plan.implements.code} if plan.implements_id else {}
     return {
         "format": FORMAT,
         "code": plan.code,
+        **higher,
         "doc_type": plan.doc_type,
         "number": plan.number,
         "issued_on": _iso(plan.issued_on),

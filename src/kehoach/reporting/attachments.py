@@ -1,11 +1,10 @@
 """Evidence files attached to a report: size capped, type checked by content, not by name."""
 
-import io
-import zipfile
-
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+
+from kehoach.lib.officefiles import UnsafeOfficeFile, office_parts
 
 from .models import Attachment, UnitReport
 from .workflow import IllegalTransition
@@ -38,14 +37,9 @@ def sniff(data: bytes) -> tuple[str, str]:
         return "jpg", "image/jpeg"
     if data.startswith(b"PK\x03\x04"):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-                if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
-                    raise RejectedFile(_("The file expands to an unreasonable size."))
-                if any(name.lower().endswith("vbaproject.bin") for name in names):
-                    raise RejectedFile(_("Files with macros are not accepted."))
-        except zipfile.BadZipFile as exc:
-            raise RejectedFile(_("The file is damaged.")) from exc
+            names = office_parts(data, max_unzipped=MAX_UNZIPPED)
+        except UnsafeOfficeFile as exc:
+            raise RejectedFile(str(exc)) from exc
         for marker, kind in OFFICE.items():
             if marker in names:
                 return kind

@@ -1,14 +1,18 @@
 """Completeness and timeliness of a period: who was expected, who submitted, on time or late.
 
 Expected: the units carrying tasks (their implementation plans) and valid on at least one day of
-the period's year. On time: first submitted strictly before the deadline instant. Rates are over
-the expected units.
+the period's year, whose carried task runs on the deadline's day: a task a unit passed to its
+successor when it ended (``ends_on`` before the deadline) or one it takes over later
+(``starts_on`` after it) does not make it a reporter that year (``reporting/succession.py``).
+On time: first submitted strictly before the deadline instant. Rates are over the expected
+units.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from kehoach.orgunits.models import OrgUnit
@@ -72,8 +76,12 @@ class Completeness:
 
 def expected_units(period) -> list[OrgUnit]:
     first, last = datetime.date(period.year, 1, 1), datetime.date(period.year, 12, 31)
-    carrying = UnitPlanTask.objects.filter(unit_plan__plan=period.plan).values(
-        "unit_plan__org_unit"
+    due = timezone.localtime(period.deadline).date()
+    carrying = (
+        UnitPlanTask.objects.filter(unit_plan__plan=period.plan)
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=due))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=due))
+        .values("unit_plan__org_unit")
     )
     return list(OrgUnit.objects.valid_during(first, last).filter(pk__in=carrying))
 

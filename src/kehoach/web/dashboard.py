@@ -1,17 +1,24 @@
 """Pages: the dashboard, a unit's page, the records behind a number, charts, the plan.
 
 Every page asks ``accounts.access`` who may see which unit. Indicator values come from one
-engine run per page (``engine.compute_all`` where a grid of units is shown, ``compute`` for a
-single unit); charts are drawn by ``metrics.charts`` from those values, with no query of their
-own. The records page (``evidence``) re-reads the registers with the engine's definitions.
+engine read per page, limited to the unit's subtree: ``engine.cached_subtree`` gives the unit
+and its children (depth 1) where a grid of units is shown, the unit alone (depth 0) for its
+records and charts. It computes from set-based queries limited to the subtree and keeps the
+result in the process until a change to the data it reads is committed (see the engine), so
+a new record shows on the next page. Charts are drawn by ``metrics.charts`` from those
+values, with no query of their own, and kept per process by their numbers and labels. The
+records page (``evidence``) re-reads the registers with the engine's definitions.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.management.base import CommandError
 from django.db.models import Max, Prefetch
 from django.http import Http404, HttpResponse
@@ -19,6 +26,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -33,6 +41,7 @@ from kehoach.reporting.models import ReportingPeriod, ReportState
 from kehoach.reporting.selection import default_plan
 from kehoach.web.dashboard_evidence import evidence
 
+CHART_SECONDS = 7 * 24 * 3600  # a chart is kept by its inputs: it never goes stale
 MAX_UNIT_CHOICES = 300  # above this many visible units the unit is typed, not picked
 # In a grid of units: offices and organisations first, then communes, wards and townships.
 KIND_ORDER = {"province": 0, "city": 0, "district": 1, "town": 1, "department": 2}
@@ -86,13 +95,30 @@ def _signed(x: Decimal, unit: str) -> str:
     return ("+" if x > 0 else "−") + format_value(abs(x), unit)
 
 
+@functools.lru_cache(maxsize=1024)
+def _card_chart(spec: F.IndicatorSpec, points: tuple, prefix: str, language: str) -> str:
+    """A card's chart, inline and labelled; kept by everything it is drawn from (the values
+    are part of the key, so a changed value draws a new chart): in this process, and in the
+    cache (``CACHES``), which several processes and servers share when it is Redis."""
+    key = (
+        "kehoach:card-chart:"
+        + hashlib.sha256(repr((spec, points, prefix, language)).encode()).hexdigest()
+    )
+    svg = cache.get(key)
+    if svg is None:
+        series = dict(points)
+        label = charts.describe(series, spec.targets, unit=spec.unit, name=spec.code)
+        svg = charts.inline_svg(_chart_svg(spec, series), label=label, prefix=prefix)
+        cache.set(key, svg, CHART_SECONDS)
+    return svg
+
+
 def _card(spec: F.IndicatorSpec, per_year: dict, year: int, index: int, unit: OrgUnit) -> dict:
     """One indicator card: the value of ``year`` judged, and its chart over the years."""
     v = per_year[year][index]
-    series = {y: per_year[y][index].value for y in sorted(per_year)}
-    label = charts.describe(series, spec.targets, unit=spec.unit, name=spec.code)
+    points = tuple((y, per_year[y][index].value) for y in sorted(per_year))
     prefix = re.sub(r"[^a-z0-9_-]", "_", f"c-{unit.code}-{spec.code}".lower())
-    svg = charts.inline_svg(_chart_svg(spec, series), label=label, prefix=prefix)
+    svg = _card_chart(spec, points, prefix, get_language() or "")
     t, still = v.target, v.required_rate
     if still is not None and t is not None and still * t.direction <= 0:
         still = None  # already there: nothing more is needed each year
@@ -118,9 +144,10 @@ def _cells(values: list) -> list[dict]:
 
 
 def _unit_context(request, plan: Plan, unit: OrgUnit, year: int) -> dict:
-    """Cards for ``unit`` and the grid of the units just below it, from one engine run."""
+    """Cards for ``unit`` and the grid of the units just below it, from one engine read of
+    the unit and its children."""
     specs = F.plan_indicators(plan)
-    results = engine.compute_all(plan, years=_span(plan, year))
+    results = engine.cached_subtree(plan, unit.code, _span(plan, year), depth=1)
     own = results[unit.code]
     visible = access.visible_unit_ids(request.user)
     children = sorted(
@@ -184,6 +211,9 @@ def _completeness(plan: Plan, year: int) -> dict:
 
 
 def _unit_choices(user) -> list[OrgUnit] | None:
+    ids = access.visible_unit_ids(user)  # known already: no IN list of thousands of ids
+    if (len(ids) if ids is not None else OrgUnit.objects.count()) > MAX_UNIT_CHOICES:
+        return None
     units = access.visible_units(user).order_by("code").only("code", "name")
     chosen = list(units[: MAX_UNIT_CHOICES + 1])
     return None if len(chosen) > MAX_UNIT_CHOICES else chosen
@@ -226,27 +256,30 @@ def unit_page(request, code: str):
 
 
 def _lineage(user, unit: OrgUnit) -> dict:
-    """The parent chain (top first), the units it continues and the one that continues it."""
+    """The parent chain (top first), the units it continues and the one that continues it:
+    a query per step of each chain (a few), never the whole table of units."""
     visible = access.visible_unit_ids(user)
-    by_pk = {u.pk: u for u in OrgUnit.objects.only("code", "name", "parent_id", "successor_id")}
+    units = OrgUnit.objects.only("code", "name", "parent_id", "successor_id")
 
     def entry(u):
         return {"unit": u, "link": visible is None or u.pk in visible}
 
-    chain, seen = [], {unit.pk}
-    parent = by_pk.get(unit.parent_id)
-    while parent is not None and parent.pk not in seen:
-        seen.add(parent.pk)
-        chain.append(entry(parent))
-        parent = by_pk.get(parent.parent_id)
-    successors, seen, nxt = [], {unit.pk}, by_pk.get(unit.successor_id)
-    while nxt is not None and nxt.pk not in seen:
-        seen.add(nxt.pk)
-        successors.append(entry(nxt))
-        nxt = by_pk.get(nxt.successor_id)
-    predecessors = [entry(u) for u in by_pk.values() if u.successor_id == unit.pk]
+    def chain(first_pk, step) -> list[OrgUnit]:
+        found, seen, pk = [], {unit.pk}, first_pk
+        while pk is not None and pk not in seen:
+            seen.add(pk)
+            u = units.filter(pk=pk).first()
+            if u is None:
+                break
+            found.append(u)
+            pk = getattr(u, step)
+        return found
+
+    ancestors = [entry(u) for u in chain(unit.parent_id, "parent_id")]
+    successors = [entry(u) for u in chain(unit.successor_id, "successor_id")]
+    predecessors = [entry(u) for u in units.filter(successor_id=unit.pk).exclude(pk=unit.pk)]
     return {
-        "ancestors": chain[::-1],
+        "ancestors": ancestors[::-1],
         "predecessors": sorted(predecessors, key=lambda e: e["unit"].code),
         "successors": successors,
     }
@@ -259,7 +292,7 @@ def indicator_records(request, code: str, indicator: str):
     plan = _plan()
     year = _year(request, plan)
     index, spec = _spec(plan, indicator)
-    found = engine.compute(plan, unit.code, [year])[year][index]
+    found = engine.cached_subtree(plan, unit.code, [year], depth=0)[unit.code][year][index]
     context = {
         "plan": plan,
         "unit": unit,
@@ -282,7 +315,7 @@ def indicator_chart(request, code: str, indicator: str):
     plan = _plan()
     year = _year(request, plan)
     index, spec = _spec(plan, indicator)
-    per_year = engine.compute(plan, unit.code, _span(plan, year))
+    per_year = engine.cached_subtree(plan, unit.code, _span(plan, year), depth=0)[unit.code]
     series = {y: values[index].value for y, values in per_year.items()}
     title = f"{spec.code} · {unit.short_name or unit.name}"
     svg = _chart_svg(spec, series, title=title, size=(4.2, 2.4))

@@ -21,3 +21,25 @@ class VietnameseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class AtomicWritesMiddleware:
+    """Every request that may write (POST, PUT, PATCH, DELETE) runs in one transaction, so a
+    change and its audit entry are kept together or not at all. Reads stay outside
+    transactions (on SQLite a write transaction would serialise them)."""
+
+    WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.WRITES:
+            return self.get_response(request)
+        from django.db import transaction
+
+        with transaction.atomic():
+            response = self.get_response(request)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+            return response

@@ -5,6 +5,7 @@ lines by their database id. Lists hold only the records of units the user sees; 
 ``edit_registers`` on the record's unit, and on the new unit when it changes.
 """
 
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -60,9 +61,26 @@ class RegisterViewSet(PlainNotFound, viewsets.ModelViewSet):
             permissions.check(self.request, "edit_registers", record.org_unit)  # 403
         return record
 
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer)
+
+    def _save(self, serializer):
+        """The record and its audit entry are written together, or neither is."""
+        try:
+            with transaction.atomic():
+                serializer.save()
+        except IntegrityError:
+            raise Conflict(
+                _("Another record with the same id was saved at the same moment; reload it.")
+            ) from None
+
     def perform_destroy(self, record):
         try:
-            record.delete()
+            with transaction.atomic():
+                record.delete()
         except ProtectedError as exc:
             refs = sorted(str(getattr(o, "ref", o.pk)) for o in exc.protected_objects)
             raise Conflict(

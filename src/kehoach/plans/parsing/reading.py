@@ -117,6 +117,9 @@ def roman(n: int) -> str:
     return out
 
 
+MAX_DOCX_UNZIPPED = 50 * 1024 * 1024
+
+
 def docx_text(data: bytes) -> str:
     """The paragraphs of a .docx, table cells included, in document order, one a line."""
     try:
@@ -124,9 +127,17 @@ def docx_text(data: bytes) -> str:
         from docx.oxml.ns import qn
     except ImportError as exc:  # pragma: no cover - a dependency of the project
         raise ValueError("reading .docx needs python-docx") from exc
+    from lxml.etree import XMLSyntaxError
+
+    from kehoach.lib.officefiles import office_parts
+
+    try:
+        office_parts(data, max_unzipped=MAX_DOCX_UNZIPPED)  # damaged, zip bomb, macros
+    except ValueError as exc:
+        raise ValueError(f"not a readable .docx file: {exc}") from exc
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
         raise ValueError(f"not a readable .docx file: {exc}") from exc
     numbering = _Numbering(document, qn)
     lines: list[str] = []

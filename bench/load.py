@@ -1,0 +1,575 @@
+"""The web tier under load: ``kehoach serve`` (gunicorn) on the national dataset, driven from
+this machine by a bounded pool of client threads, over 127.0.0.1 only.
+
+- ``pages``: N clients (50), each a logged-in reader with its own session cookie, each sending
+  R requests (20) one after the other to ``/dashboard/`` (the country, its 34 provinces and
+  the reporting completeness of 3,321 communes), then the same to unit pages
+  ``/units/<code>/`` (a quarter provinces, the rest communes). Latency p50/p95 and throughput.
+- ``freshness``: a register record added through the API (``POST /api/registers/st_projects/``)
+  and, from its acknowledgement, ``GET /api/indicators/?org_unit=VN`` as fast as it answers
+  until the country's CT5 counts it; then the same until ``/dashboard/`` shows it.
+- ``deadline``: every commune's head saves its report (``PUT /api/reports/<code>/<year>/``)
+  and submits it (``POST …/submit/``) with its API token, many at once, while readers load
+  the dashboard and the indicators; errors are counted and afterwards every acknowledged
+  submission is looked for in the database (and its frozen version).
+
+Every client request has a timeout; a timeout or a connection error counts as an error.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import queue
+import random
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HOST = "127.0.0.1"  # never anything else
+TIMEOUT = 60.0
+YEAR = 2025
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection to the server on 127.0.0.1."""
+
+    def __init__(self, port: int, headers: dict[str, str] | None = None):
+        self.port = port
+        self.headers = {"Host": HOST, **(headers or {})}
+        self.conn: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, body=None) -> tuple[int, bytes]:
+        headers = dict(self.headers)
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=TIMEOUT)
+            try:
+                self.conn.request(method, path, body=data, headers=headers)
+                response = self.conn.getresponse()
+                content = response.read()
+                if response.getheader("Connection", "").lower() == "close":
+                    self.close()
+                return response.status, content
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.close()  # the server closed an idle keep-alive connection: once more
+                if attempt == 2 or method != "GET":
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+# --- the people ------------------------------------------------------------------------------
+
+
+def prepare(plan, readers: int = 50) -> dict:
+    """Users and their credentials, the reporting period and who is expected to report.
+
+    ``readers`` leadership users (they see every unit and the reporting block) and as many
+    clerks of the national root (every unit, no reporting block) with a session each, one
+    head per commune with an API token, and a lead-office user with a token who adds
+    records."""
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import transaction
+    from rest_framework.authtoken.models import Token
+
+    from kehoach.accounts.models import Membership, Role
+    from kehoach.orgunits.models import OrgUnit
+    from kehoach.reporting.models import ReportingPeriod, UnitPlan, UnitPlanTask
+
+    User = get_user_model()
+    root = OrgUnit.objects.get(code="VN")
+    communes = list(
+        OrgUnit.objects.filter(kind__in=("commune", "ward"))
+        .order_by("code")
+        .values_list("pk", "code")
+    )
+    provinces = list(
+        OrgUnit.objects.filter(kind__in=("province", "city"))
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    tasks = list(plan.tasks.order_by("code").values_list("pk", "code"))[:2]
+    with transaction.atomic():
+        period = ReportingPeriod.open(plan, YEAR)
+        reader_users = User.objects.bulk_create(
+            [User(username=f"bench-reader-{i:02d}", password="!") for i in range(readers)]
+        )
+        heads = User.objects.bulk_create(
+            [User(username=f"bench-head-{code}", password="!") for _pk, code in communes]
+        )
+        viewers = User.objects.bulk_create(
+            [User(username=f"bench-viewer-{i:02d}", password="!") for i in range(readers)]
+        )
+        writer = User.objects.create(username="bench-writer", password="!")
+        memberships = [
+            Membership(user=u, org_unit=root, role=Role.LEADERSHIP) for u in reader_users
+        ]
+        # the country's own staff: they see every unit, but not the reporting block
+        memberships += [Membership(user=u, org_unit=root, role=Role.CLERK) for u in viewers]
+        memberships += [
+            Membership(user=u, org_unit_id=pk, role=Role.HEAD)
+            for u, (pk, _code) in zip(heads, communes, strict=True)
+        ]
+        memberships.append(Membership(user=writer, org_unit=root, role=Role.LEAD_OFFICE))
+        Membership.objects.bulk_create(memberships)
+        tokens = Token.objects.bulk_create(
+            [Token(user=u, key=secrets.token_hex(20)) for u in [*heads, writer]]
+        )
+        # every commune carries two tasks: it is expected to report
+        unit_plans = UnitPlan.objects.bulk_create(
+            [UnitPlan(plan=plan, org_unit_id=pk) for pk, _code in communes]
+        )
+        UnitPlanTask.objects.bulk_create(
+            [UnitPlanTask(unit_plan=up, task_id=t) for up in unit_plans for t, _c in tasks]
+        )
+
+    def session(user) -> str:
+        user.refresh_from_db()
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        return store.session_key
+
+    by_user = {t.user_id: t.key for t in tokens}
+    return {
+        "period": period.pk,
+        "sessions": [session(u) for u in reader_users],
+        "viewer_sessions": [session(u) for u in viewers],
+        "heads": [(code, by_user[u.pk]) for u, (_pk, code) in zip(heads, communes, strict=True)],
+        "writer": by_user[writer.pk],
+        "communes": [code for _pk, code in communes],
+        "provinces": provinces,
+        "tasks": [code for _pk, code in tasks],
+    }
+
+
+# --- the server ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``kehoach serve`` in a subprocess, bound to 127.0.0.1 on a free port."""
+
+    def __init__(self, workdir: str, workers: int, threads: int):
+        self.port = free_port()
+        self.workers, self.threads = workers, threads
+        self.log_path = Path(workdir) / "serve.log"
+        env = {
+            **os.environ,
+            "ALLOWED_HOSTS": HOST,
+            # the limits per user are for the real world; here one user polls on purpose
+            "API_THROTTLE_USER": "1000000/min",
+            "API_THROTTLE_WRITE": "1000000/min",
+            "LOG_LEVEL": "ERROR",
+            # one machine: the workers share a cache on disk (charts are drawn once)
+            "CACHE_URL": f"filecache://{Path(workdir) / 'cache'}",
+        }
+        kehoach = Path(sys.executable).with_name("kehoach")
+        cmd = [str(kehoach), "serve", "--bind", f"{HOST}:{self.port}"]
+        cmd += ["--workers", str(workers), "--threads", str(threads)]
+        self.log_file = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            cmd, env=env, stdout=self.log_file, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def wait(self, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"kehoach serve exited: see {self.log_path}")
+            try:
+                status, _ = Client(self.port).request("GET", "/accounts/login/")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("kehoach serve did not answer in time")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log_file.close()
+
+
+# --- pages under load ------------------------------------------------------------------------
+
+
+def _run_clients(clients: list, work) -> float:
+    """Run ``work(i, client)`` in one thread per client; wall-clock seconds."""
+    threads = [
+        threading.Thread(target=work, args=(i, c), daemon=True) for i, c in enumerate(clients)
+    ]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(TIMEOUT * 30)
+    return time.perf_counter() - started
+
+
+def pages(
+    port: int, sessions: list[str], paths, per_client: int = 20, budget_s: float = 45.0
+) -> dict:
+    """Every session a client sending ``per_client`` GETs to ``paths(rng)`` in turn, or as
+    many as fit in ``budget_s`` (then ``finished`` is False: the figures are over fewer)."""
+    clients = [Client(port, {"Cookie": f"sessionid={key}"}) for key in sessions]
+    stop_at = time.perf_counter() + budget_s
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+
+    def work(i: int, client: Client) -> None:
+        rng = random.Random(i)
+        mine = []
+        bad = 0
+        for _ in range(per_client):
+            if time.perf_counter() > stop_at:
+                break
+            path = paths(rng)
+            started = time.perf_counter()
+            try:
+                status, _body = client.request("GET", path)
+                ok = status == 200
+            except OSError:
+                ok = False
+                client.close()
+            mine.append(time.perf_counter() - started)
+            bad += not ok
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    wall = _run_clients(clients, work)
+    for c in clients:
+        c.close()
+    return {
+        "requests": len(latencies),
+        "finished": len(latencies) == per_client * len(clients),
+        "clients": len(clients),
+        "errors": errors[0],
+        "p50_s": percentile(latencies, 50),
+        "p95_s": percentile(latencies, 95),
+        "max_s": max(latencies) if latencies else None,
+        "throughput_rps": len(latencies) / wall if wall else None,
+        "wall_s": wall,
+    }
+
+
+def warm(port: int, sessions: list[str], paths: list[str], rounds: int = 3) -> None:
+    """Every worker process reads the facts once before anything is timed."""
+    clients = [Client(port, {"Cookie": f"sessionid={key}"}) for key in sessions[:16]]
+
+    def work(_i: int, client: Client) -> None:
+        for _ in range(rounds):
+            for path in paths:
+                try:
+                    client.request("GET", path)
+                except OSError:
+                    client.close()
+
+    _run_clients(clients, work)
+
+
+# --- a new figure on the dashboard -----------------------------------------------------------
+
+CT5 = re.compile(r'"code":\s*"CT5".*?"value":\s*([0-9.]+|null)', re.S)
+
+
+def _api_ct5(client: Client, unit: str) -> float | None:
+    status, body = client.request("GET", f"/api/indicators/?org_unit={unit}&year={YEAR}")
+    if status != 200:
+        raise RuntimeError(f"/api/indicators/ answered {status}")
+    for item in json.loads(body)["indicators"]:
+        if item["code"] == "CT5":
+            return item["value"]
+    return None
+
+
+def _page_ct5(client: Client) -> str:
+    """The country's CT5 cell in the dashboard's grid (its first row), as shown."""
+    status, body = client.request("GET", f"/dashboard/?year={YEAR}")
+    if status != 200:
+        raise RuntimeError(f"/dashboard/ answered {status}")
+    return _grid_cells(body.decode())[4]
+
+
+def _grid_cells(html: str) -> list[str]:
+    """The values in the grid's first row: the unit itself (``class="total"``)."""
+    row = re.search(r'<tr class="total">(.*?)</tr>', html, re.S)
+    cells = re.findall(r'<span class="v">(.*?)</span>', row[1], re.S) if row else []
+    return cells + ["?"] * (5 - len(cells))
+
+
+def freshness(port: int, writer_token: str, session: str, communes: list[str], n: int = 10):
+    """Seconds from a record's acknowledgement until the API, then the dashboard, shows it."""
+    api = Client(port, {"Authorization": f"Token {writer_token}"})
+    page = Client(port, {"Cookie": f"sessionid={session}"})
+    rng = random.Random(11)
+    to_api, to_page, errors = [], [], 0
+    for i in range(n):
+        before_api, before_page = _api_ct5(api, "VN"), _page_ct5(page)
+        body = {
+            "id": f"BENCH-FRESH-{i:03d}",
+            "org_unit": rng.choice(communes),
+            "name": "Dự án đo độ trễ",
+            "year": YEAR,
+        }
+        status, _ = api.request("POST", "/api/registers/st_projects/", body)
+        acknowledged = time.perf_counter()
+        if status != 201:
+            errors += 1
+            continue
+        limit = acknowledged + 10.0
+        while time.perf_counter() < limit and _api_ct5(api, "VN") == before_api:
+            pass
+        to_api.append(time.perf_counter() - acknowledged)
+        while time.perf_counter() < limit and _page_ct5(page) == before_page:
+            pass
+        to_page.append(time.perf_counter() - acknowledged)
+    api.close()
+    page.close()
+    return {
+        "api_p50_s": percentile(to_api, 50),
+        "api_max_s": max(to_api) if to_api else None,
+        "page_p50_s": percentile(to_page, 50),
+        "page_max_s": max(to_page) if to_page else None,
+        "samples": len(to_api),
+        "errors": errors,
+    }
+
+
+# --- the deadline hour -----------------------------------------------------------------------
+
+
+def deadline(
+    port: int,
+    prepared: dict,
+    unit_paths: list[str],
+    submitters: int = 24,
+    readers: int = 6,
+    think_s: float = 1.0,
+    tasks: list[str] = (),
+) -> dict:
+    """Every commune saves and submits its report; meanwhile readers (the national root's
+    staff) read the dashboard, a unit's page or a commune's indicators, waiting ``think_s``
+    seconds on average between two."""
+    work_queue: queue.Queue = queue.Queue()
+    for item in prepared["heads"]:
+        work_queue.put(item)
+    acknowledged: list[str] = []
+    submit_latency: list[float] = []
+    read_latency: list[float] = []
+    errors = {"save": 0, "submit": 0, "read": 0}
+    lock = threading.Lock()
+    done = threading.Event()
+
+    def submitter(_i: int, client: Client) -> None:
+        while True:
+            try:
+                code, token = work_queue.get_nowait()
+            except queue.Empty:
+                return
+            client.headers["Authorization"] = f"Token {token}"
+            address = f"/api/reports/{code}/{YEAR}/"
+            body = {
+                "version": 0,
+                "general_assessment": f"Báo cáo của {code}: đã triển khai đầy đủ.",
+                "tasks": [
+                    {"task": t, "status": "in_progress", "result": "Đang thực hiện."} for t in tasks
+                ],
+            }
+            started = time.perf_counter()
+            try:
+                status, _ = client.request("PUT", address, body)
+            except OSError:
+                status = None
+                client.close()
+            if status != 200:
+                with lock:
+                    errors["save"] += 1
+                continue
+            try:
+                status, answer = client.request("POST", address + "submit/")
+            except OSError:
+                status, answer = None, b""
+                client.close()
+            elapsed = time.perf_counter() - started
+            ok = status == 200 and json.loads(answer).get("state") == "submitted"
+            with lock:
+                submit_latency.append(elapsed)
+                if ok:
+                    acknowledged.append(code)
+                else:
+                    errors["submit"] += 1
+
+    def reader(i: int, client: Client) -> None:
+        rng = random.Random(100 + i)
+        while not done.wait(think_s * rng.random() * 2):
+            path = rng.choice(
+                [
+                    f"/dashboard/?year={YEAR}",
+                    rng.choice(unit_paths),
+                    f"/api/indicators/?org_unit={rng.choice(prepared['communes'])}&year={YEAR}",
+                ]
+            )
+            started = time.perf_counter()
+            try:
+                status, _ = client.request("GET", path)
+            except OSError:
+                status = None
+                client.close()
+            with lock:
+                read_latency.append(time.perf_counter() - started)
+                errors["read"] += status != 200
+
+    sessions = prepared["viewer_sessions"]
+    read_clients = [Client(port, {"Cookie": f"sessionid={sessions[i]}"}) for i in range(readers)]
+    read_threads = [
+        threading.Thread(target=reader, args=(i, c), daemon=True)
+        for i, c in enumerate(read_clients)
+    ]
+    for t in read_threads:
+        t.start()
+    wall = _run_clients([Client(port) for _ in range(submitters)], submitter)
+    done.set()
+    for t in read_threads:
+        t.join(TIMEOUT + 5)
+    return {
+        "units": len(prepared["heads"]),
+        "acknowledged": acknowledged,
+        "errors": sum(errors.values()),
+        "errors_by_kind": errors,
+        "wall_s": wall,
+        "submissions_per_s": len(acknowledged) / wall if wall else None,
+        "submit_p50_s": percentile(submit_latency, 50),
+        "submit_p95_s": percentile(submit_latency, 95),
+        "read_p50_s": percentile(read_latency, 50),
+        "read_p95_s": percentile(read_latency, 95),
+        "reads": len(read_latency),
+        "submitters": submitters,
+        "readers": readers,
+        "think_s": think_s,
+    }
+
+
+def verify(acknowledged: list[str]) -> dict:
+    """Each acknowledged submission in the database: submitted, with its frozen version."""
+    from kehoach.reporting.models import ReportState, ReportVersion, UnitReport
+
+    submitted = set(
+        UnitReport.objects.filter(period__year=YEAR, state=ReportState.SUBMITTED).values_list(
+            "org_unit__code", flat=True
+        )
+    )
+    versioned = set(
+        ReportVersion.objects.filter(report__period__year=YEAR).values_list(
+            "report__org_unit__code", flat=True
+        )
+    )
+    lost = [code for code in acknowledged if code not in submitted or code not in versioned]
+    return {"lost": len(lost), "lost_examples": lost[:10], "in_db": len(submitted)}
+
+
+# --- all of it -------------------------------------------------------------------------------
+
+
+def run(plan, workdir: str, clients: int = 50, per_client: int = 20) -> dict:
+    from django.db import connections
+
+    log("web: preparing users, sessions and tokens")
+    prepared = prepare(plan, readers=clients)
+    connections.close_all()  # the server's processes open their own
+    # two processes per core, two threads each: a write holds the database's lock for less
+    # time when fewer threads of its process compete for the interpreter
+    workers = 2 * (os.cpu_count() or 2)
+    threads = 2
+    server = Server(workdir, workers=workers, threads=threads)
+    out: dict = {"workers": workers, "threads": threads, "clients": clients}
+    out["per_client"] = per_client
+    try:
+        server.wait()
+        provinces, communes = prepared["provinces"], prepared["communes"]
+        rng = random.Random(3)
+        some = rng.sample(provinces, min(12, len(provinces)))
+        some += rng.sample(communes, min(28, len(communes)))
+        unit_paths = [f"/units/{code}/" for code in some]
+        log(f"web: warming {workers} workers")
+        warm(server.port, prepared["sessions"], ["/dashboard/", *unit_paths], rounds=2)
+        warm(server.port, prepared["viewer_sessions"], ["/dashboard/"], rounds=2)
+        for name, sessions, budget in (
+            ("dashboard", prepared["sessions"], 20.0),  # the reporting list: slow, bounded
+            ("dashboard_no_list", prepared["viewer_sessions"], 45.0),
+        ):
+            log(f"web: /dashboard/ ({name}), {clients} clients × {per_client}")
+            out[name] = pages(
+                server.port, sessions, lambda r: "/dashboard/", per_client, budget_s=budget
+            )
+        log(f"web: /units/<code>/, {clients} clients × {per_client}")
+        out["unit_page"] = pages(
+            server.port, prepared["sessions"], lambda r: r.choice(unit_paths), per_client
+        )
+        seen = {p.split("/")[2] for p in unit_paths}
+        cold = [f"/units/{c}/" for c in rng.sample(communes, 20) if c not in seen][:8]
+        log(f"web: /units/<code>/ never shown before (charts drawn), {len(cold)} one by one")
+        remaining = iter(cold)
+        out["unit_page_cold"] = pages(
+            server.port, prepared["sessions"][:1], lambda r: next(remaining), len(cold)
+        )
+        log("web: a new record until the API and the dashboard show it")
+        out["freshness"] = freshness(
+            server.port, prepared["writer"], prepared["viewer_sessions"][0], communes
+        )
+        log(f"web: the deadline hour, {len(prepared['heads'])} units submitting")
+        hour = deadline(server.port, prepared, unit_paths, tasks=prepared["tasks"])
+        out["deadline"] = {k: v for k, v in hour.items() if k != "acknowledged"}
+        out["deadline"]["acknowledged"] = len(hour["acknowledged"])
+        out["deadline"] |= verify(hour["acknowledged"])
+    finally:
+        server.stop()
+    return out

@@ -1,0 +1,42 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from kehoach.exchange.dhis2 import Mapping, export_dhis2
+from kehoach.lib.problems import InvalidFile
+from kehoach.plans.models import Plan
+from kehoach.plans.planfile import DEFAULT_PLAN_CODE
+
+
+class Command(BaseCommand):
+    help = _("Write the plan's computed indicator values of a year as a DHIS2 dataValueSets file.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("-o", "--output", default=None, help=_("default: standard output"))
+        parser.add_argument("--plan", default=None, help=_("plan code (default: the default plan)"))
+        parser.add_argument(
+            "--mapping", default=None, help=_("a JSON file mapping codes to DHIS2 identifiers")
+        )
+
+    def handle(self, *args, year, output, plan, mapping, **options):
+        found = Plan.objects.filter(code=plan or DEFAULT_PLAN_CODE).first()
+        if found is None:
+            raise CommandError(_("No plan with code %(code)s. Run: kehoach setup") % {"code": plan})
+        try:
+            data = export_dhis2(found, year, Mapping.read(mapping))
+        except InvalidFile as exc:
+            raise CommandError(str(exc)) from exc
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        if output is None:
+            self.stdout.write(text, ending="")
+            return
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(
+                _("%(file)s: cannot write the file: %(reason)s")
+                % {"file": output, "reason": exc.strerror}
+            ) from exc

@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from kehoach.exchange.dhis2 import Mapping, import_dhis2
+from kehoach.lib.problems import InvalidFile
+from kehoach.plans.models import Plan
+from kehoach.plans.planfile import DEFAULT_PLAN_CODE
+
+
+class Command(BaseCommand):
+    help = _(
+        "Import a DHIS2 dataValueSets file into the external values; all or nothing, and "
+        "importing it again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument(
+            "--dry-run", action="store_true", help=_("check the file; save nothing")
+        )
+        parser.add_argument("--plan", default=None, help=_("plan code (default: the default plan)"))
+        parser.add_argument(
+            "--mapping", default=None, help=_("a JSON file mapping codes to DHIS2 identifiers")
+        )
+
+    def handle(self, *args, file, dry_run, plan, mapping, **options):
+        found = Plan.objects.filter(code=plan or DEFAULT_PLAN_CODE).first()
+        if found is None:
+            raise CommandError(_("No plan with code %(code)s. Run: kehoach setup") % {"code": plan})
+        try:
+            outcome = import_dhis2(file, found, mapping=Mapping.read(mapping), dry_run=dry_run)
+        except InvalidFile as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write("\n".join(outcome.lines(file)))
