@@ -65,6 +65,7 @@ FIGURES = [
     ("freshness.{db}.dashboard_max", "web.freshness.page_max_s", "s", None, "lower"),
     ("deadline.{db}.errors", "web.deadline.errors", "requests", 0, "lower"),
     ("deadline.{db}.lost", "web.deadline.lost", "submissions", 0, "lower"),
+    ("deadline.{db}.units", "web.deadline.units", "units", 3321, "higher"),
     ("deadline.{db}.acknowledged", "web.deadline.acknowledged", "submissions", None, "higher"),
     ("deadline.{db}.wall", "web.deadline.wall_s", "s", None, "lower"),
     ("deadline.{db}.submissions_per_s", "web.deadline.submissions_per_s", "1/s", None, "higher"),
