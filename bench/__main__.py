@@ -201,8 +201,9 @@ def report(info: dict, runs: dict[str, dict], results: list[dict]) -> None:
                 times = ", ".join(f"{t:.3f}" for t in run[key])
                 print(f"  {label} runs (s): {times}")
         print(f"  duckdb load, not timed: {run['duckdb_load_s']:.2f} s")
-        if "engine_error" in run:
-            print(f"  engine: {run['engine_error']}")
+        for key in ("engine_error", "web_error"):
+            if key in run:
+                print(f"  {key.split('_')[0]}: {run[key]}")
         for example in run.get("mismatch_examples", []):
             print(f"  mismatch {example}")
         for key in ("report", "excel"):

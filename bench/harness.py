@@ -178,7 +178,11 @@ def run(
     if web:
         from bench import load
 
-        out["web"] = load.run(plan, workdir, clients=clients, per_client=per_client)
+        try:
+            out["web"] = load.run(plan, workdir, clients=clients, per_client=per_client)
+        except Exception as exc:  # the other figures stand; say what stopped this part
+            out["web_error"] = f"{type(exc).__name__}: {exc}"
+            log(f"web: failed: {out['web_error']}")
     return out
 
 

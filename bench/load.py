@@ -471,7 +471,9 @@ def deadline(
                 errors["read"] += status != 200
 
     sessions = prepared["viewer_sessions"]
-    read_clients = [Client(port, {"Cookie": f"sessionid={sessions[i]}"}) for i in range(readers)]
+    read_clients = [
+        Client(port, {"Cookie": f"sessionid={sessions[i % len(sessions)]}"}) for i in range(readers)
+    ]
     read_threads = [
         threading.Thread(target=reader, args=(i, c), daemon=True)
         for i, c in enumerate(read_clients)

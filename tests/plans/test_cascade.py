@@ -5,12 +5,20 @@ import copy
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from kehoach.lib.problems import InvalidFile
 from kehoach.plans.cascade import Link, contributions, total
 from kehoach.plans.links import link_rows
 from kehoach.plans.models import IndicatorLink, Plan
 from kehoach.plans.planfile import DEFAULT_PLAN_PATH, export_plan, load_plan, read_plan_file
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English (the msgids); the product speaks Vietnamese."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
