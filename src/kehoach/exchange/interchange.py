@@ -20,7 +20,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from kehoach.lib.problems import InvalidFile, Problem, format_path
+from kehoach.lib.problems import InvalidFile, Problem, format_path, read_text
 from kehoach.orgunits.models import OrgUnit
 from kehoach.registers.models import (
     BudgetLine,
@@ -364,18 +364,8 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
 
 def read_file(path: str | Path) -> Any:
     """The parsed content of an interchange file; InvalidFile when it is not JSON."""
-    path = Path(path)
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problem = Problem((), _("cannot read the file: %s") % exc.strerror)
-        raise InvalidFile(name, [problem]) from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problem = Problem((), _("the file is not UTF-8 text (byte %d)") % exc.start)
-        raise InvalidFile(name, [problem]) from exc
+    text = read_text(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

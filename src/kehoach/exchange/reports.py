@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kehoach.lib.periods import iso_local
 from kehoach.lib.problems import Problem
 from kehoach.plans.models import Plan
 from kehoach.plans.planfile import DEFAULT_PLAN_CODE
@@ -221,18 +222,14 @@ def apply_reports(changes: ReportChanges, source: str) -> None:
             )
 
 
-def _iso(instant: datetime.datetime | None) -> str | None:
-    return None if instant is None else timezone.localtime(instant).isoformat()
-
-
 def export_report(report: UnitReport) -> dict:
     return {
         "plan": report.period.plan.code,
         "org_unit": report.org_unit.code,
         "year": report.period.year,
         "state": report.state,
-        "submitted_at": _iso(report.first_submitted_at),
-        "last_submitted_at": _iso(report.submitted_at),
+        "submitted_at": iso_local(report.first_submitted_at),
+        "last_submitted_at": iso_local(report.submitted_at),
         "unit_name": report.unit_name,
         "general_assessment": report.general_assessment,
         "return_reason": report.return_reason,

@@ -30,3 +30,8 @@ def day_end(day: datetime.date) -> datetime.datetime:
 
 def local_date(instant: datetime.datetime) -> datetime.date:
     return instant.astimezone(VIETNAM).date()
+
+
+def iso_local(instant: datetime.datetime | None) -> str | None:
+    """An instant as RFC 3339 in Vietnam's offset ("2025-11-24T23:30:00+07:00"); None stays."""
+    return None if instant is None else instant.astimezone(VIETNAM).isoformat()

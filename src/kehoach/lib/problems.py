@@ -6,6 +6,7 @@ changes nothing when there is any, then raises :class:`InvalidFile` listing them
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -99,3 +100,19 @@ def _schema_message(error) -> str:
     if kind in ("anyOf", "oneOf"):
         return _("%(value)r is not a valid value here") % {"value": instance}
     return error.message
+
+
+def read_text(path) -> str:
+    """A user's file as UTF-8 text (a BOM allowed); InvalidFile naming the file otherwise."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InvalidFile(
+            name, [Problem((), _("cannot read the file: %s") % exc.strerror)]
+        ) from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problem = Problem((), _("the file is not UTF-8 text (byte %d)") % exc.start)
+        raise InvalidFile(name, [problem]) from exc

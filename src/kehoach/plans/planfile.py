@@ -20,7 +20,7 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kehoach.lib.problems import InvalidFile, Problem, schema_problems
+from kehoach.lib.problems import InvalidFile, Problem, read_text, schema_problems
 
 from .links import export_links, link_problems, save_links
 from .models import (
@@ -55,17 +55,7 @@ def read_plan_file(path: str | Path) -> dict:
     """Parse a YAML or JSON plan file and validate it; raise InvalidFile naming every problem."""
     path = Path(path)
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InvalidFile(
-            name, [Problem((), _("cannot read the file: %s") % exc.strerror)]
-        ) from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problem = Problem((), _("the file is not UTF-8 text (byte %d)") % exc.start)
-        raise InvalidFile(name, [problem]) from exc
+    text = read_text(path)
     data = parse_plan_text(text, name, as_json=path.suffix.lower() == ".json")
     validate_or_raise(data, name)
     return data

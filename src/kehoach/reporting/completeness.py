@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from kehoach.lib.periods import iso_local
 from kehoach.orgunits.models import OrgUnit
 
 from .models import ReportState, Transition, UnitPlanTask, UnitReport
@@ -118,25 +119,21 @@ def completeness(period) -> Completeness:
     return result
 
 
-def _iso(instant: datetime.datetime | None) -> str | None:
-    return None if instant is None else timezone.localtime(instant).isoformat()
-
-
 def status_payload(period) -> dict:
     """`kehoach reporting_status --format json`, as INTERFACES.md defines it (plus extensions)."""
     found = completeness(period)
     return {
         "year": period.year,
-        "deadline": _iso(period.deadline),
+        "deadline": iso_local(period.deadline),
         "units": [
             {
                 "org_unit": u.org_unit,
                 "state": u.state,
-                "submitted_at": _iso(u.first_submitted_at),
+                "submitted_at": iso_local(u.first_submitted_at),
                 "on_time": u.on_time,
                 "name": u.name,
                 "expected": u.expected,
-                "last_submitted_at": _iso(u.submitted_at),
+                "last_submitted_at": iso_local(u.submitted_at),
                 "returned": u.returned,
             }
             for u in found.units

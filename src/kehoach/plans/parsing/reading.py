@@ -199,7 +199,7 @@ class _Numbering:
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
-            return
+            return  # python-docx raises NotImplementedError for a document without numbering
         abstract = {}
         for a in root.iterchildren(qn("w:abstractNum")):
             lvls = {}
