@@ -86,8 +86,32 @@ def visible_units(user):
 
 
 def can_see(user, unit: OrgUnit) -> bool:
-    ids = visible_unit_ids(user)
-    return ids is None or unit.pk in ids
+    """Whether ``unit`` is one of the user's units or below one: the same rule as
+    ``visible_unit_ids``, answered by walking up from the unit (a query per level) rather
+    than down the whole tree."""
+    if sees_everything(user):
+        return True
+    cached = getattr(user, "_kehoach_visible", None)
+    if cached is not None:
+        return unit.pk in cached
+    own = {pk for pk, _role in _memberships(user)}
+    pk, parent, seen = unit.pk, unit.parent_id, set()
+    while pk is not None and pk not in seen:
+        if pk in own:
+            return True
+        seen.add(pk)
+        pk, parent = parent, None
+        if pk is not None and pk not in seen:
+            parent = OrgUnit.objects.filter(pk=pk).values_list("parent_id", flat=True).first()
+    return False
+
+
+def visibility_key(user) -> tuple:
+    """What decides which units the user sees, as a key for pages kept in a cache: two
+    users with the same key see the same units (while the unit tree stays the same)."""
+    if sees_everything(user):
+        return ("everything",)
+    return ("below", *sorted({pk for pk, _role in _memberships(user)}))
 
 
 def can(user, action: str, unit: OrgUnit) -> bool:

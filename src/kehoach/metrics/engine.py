@@ -611,9 +611,9 @@ def _explained(old: tuple, new: tuple, changes: list[tuple]) -> bool:
     return True
 
 
-def _current_facts(plan, span: range, using: str, marks: tuple[int, tuple]) -> _Facts:
+def _current_facts(plan, span: range, using: str, marks: tuple[int, tuple, str]) -> _Facts:
     """The facts of ``span`` as of ``marks``, brought up to date from what changed."""
-    seq, ids = marks
+    seq, ids, _hash = marks
     key = (using, plan.pk, plan.start_date, span.start, span.stop)
     with _lock:
         found = _facts.get(key)

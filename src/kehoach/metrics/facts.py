@@ -559,13 +559,15 @@ def input_labels() -> tuple[str, ...]:
     return INPUT_LABELS + tuple(found)
 
 
-def change_marks(using: str) -> tuple[int, tuple] | None:
-    """(the audit trail's last sequence number, the highest id of each input table), in one
-    query of index look-ups; None when the audit trail is not there.
+def change_marks(using: str) -> tuple[int, tuple, str] | None:
+    """(the audit trail's last sequence number, the highest id of each input table, the
+    trail's last hash), in one query of index look-ups; None when the audit trail is not
+    there.
 
     Every save and delete through the ORM appends to the audit trail in its own transaction
     (``kehoach.audit``), so the sequence number moves with every committed change; bulk
-    inserts, which the trail does not see, move the highest ids."""
+    inserts, which the trail does not see, move the highest ids. The hash names the whole
+    history up to that number: a restored database at the same number differs by it."""
     from django.apps import apps
     from django.db import DatabaseError, connections
 
@@ -575,16 +577,20 @@ def change_marks(using: str) -> tuple[int, tuple] | None:
         head = apps.get_model("audit", "AuditHead")
     except LookupError:
         return None
-    parts = [f"(SELECT MAX({qn('last_seq')}) FROM {qn(head._meta.db_table)})"]
+    table = qn(head._meta.db_table)
+    parts = [
+        f"(SELECT MAX({qn('last_seq')}) FROM {table})",
+        f"(SELECT MAX({qn('last_hash')}) FROM {table})",
+    ]
     for label in input_labels():
         parts.append(f"(SELECT MAX(id) FROM {qn(apps.get_model(label)._meta.db_table)})")
     try:
         with connection.cursor() as cur:
             cur.execute(f"SELECT {', '.join(parts)}")
-            seq, *ids = cur.fetchone()
+            seq, last_hash, *ids = cur.fetchone()
     except DatabaseError:
         return None
-    return (seq or 0), tuple(ids)
+    return (seq or 0), tuple(ids), (last_hash or "")
 
 
 def input_changes(using: str, after: int, upto: int, limit: int = 2000) -> list[tuple] | None:

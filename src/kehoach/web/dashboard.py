@@ -20,9 +20,11 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.management.base import CommandError
+from django.core.paginator import Paginator
 from django.db.models import Max, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -39,9 +41,11 @@ from kehoach.plans.models import Plan, TaskGroup, TimeBasis
 from kehoach.reporting.completeness import completeness
 from kehoach.reporting.models import ReportingPeriod, ReportState
 from kehoach.reporting.selection import default_plan
+from kehoach.web import fragments
 from kehoach.web.dashboard_evidence import evidence
 
 CHART_SECONDS = 7 * 24 * 3600  # a chart is kept by its inputs: it never goes stale
+BEHIND_PAGE = 50  # units late or not submitted shown a page at a time
 MAX_UNIT_CHOICES = 300  # above this many visible units the unit is typed, not picked
 # In a grid of units: offices and organisations first, then communes, wards and townships.
 KIND_ORDER = {"province": 0, "city": 0, "district": 1, "town": 1, "department": 2}
@@ -172,9 +176,9 @@ def _unit_context(request, plan: Plan, unit: OrgUnit, year: int) -> dict:
     }
 
 
-def _completeness(plan: Plan, year: int) -> dict:
-    """The reporting period of ``year``: counts, rates, and the units late or missing."""
-    period = ReportingPeriod.objects.filter(plan=plan, year=year).first()
+def _completeness(period: ReportingPeriod | None, unit: OrgUnit, year: int, page) -> dict:
+    """The reporting period of ``year``: counts, rates, and the units late or missing (those
+    not submitted first), ``BEHIND_PAGE`` a page."""
     if period is None:
         return {"period": None}
     found = completeness(period)
@@ -195,6 +199,9 @@ def _completeness(plan: Plan, year: int) -> dict:
         for u in found.expected
         if u.org_unit in late or not u.submitted
     ]
+    behind.sort(key=lambda b: b["submitted"])  # stable: by code within each group
+    query = QueryDict(mutable=True)
+    query.update({"year": year, "unit": unit.code})
     return {
         "period": period,
         "past_deadline": timezone.now() >= period.deadline,
@@ -206,7 +213,8 @@ def _completeness(plan: Plan, year: int) -> dict:
             line(_("Not submitted"), found.missing),
             line(_("Returned for correction"), found.returned),
         ],
-        "behind": behind,
+        "behind": Paginator(behind, BEHIND_PAGE).get_page(page),
+        "pages_query": query,
     }
 
 
@@ -237,10 +245,22 @@ def dashboard(request):
         unit = access.home_unit(user)
     if unit is None:
         return render(request, "web/dashboard/no_unit.html", {"plan": plan}, status=200)
-    context = _unit_context(request, plan, unit, year)
-    context["unit_choices"] = _unit_choices(user)
-    if access.sees_everything(user):
-        context["completeness"] = _completeness(plan, year)
+    parts: tuple = (unit.code, year)
+    period, page = None, request.GET.get("page", "")
+    page = int(page) if page.isdigit() else 1
+    if access.sees_everything(user):  # and so the reporting block, paged
+        period = ReportingPeriod.objects.filter(plan=plan, year=year).first()
+        parts += (page, period is not None and timezone.now() >= period.deadline)
+
+    def body() -> str:
+        context = _unit_context(request, plan, unit, year)
+        context["unit_choices"] = _unit_choices(user)
+        if access.sees_everything(user):
+            context["completeness"] = _completeness(period, unit, year, page)
+        return render_to_string("web/dashboard/_dashboard.html", context, request)
+
+    context = {"plan": plan, "unit": unit, "year": year}
+    context["body"] = fragments.kept(request, "dashboard", parts, body)
     return render(request, "web/dashboard/dashboard.html", context)
 
 
@@ -250,8 +270,14 @@ def unit_page(request, code: str):
     unit = access.unit_or_404(request.user, code, "view")
     plan = _plan()
     year = _year(request, plan)
-    context = _unit_context(request, plan, unit, year)
-    context["lineage"] = _lineage(request.user, unit)
+
+    def body() -> str:
+        context = _unit_context(request, plan, unit, year)
+        context["lineage"] = _lineage(request.user, unit)
+        return render_to_string("web/dashboard/_unit.html", context, request)
+
+    context = {"plan": plan, "unit": unit, "year": year}
+    context["body"] = fragments.kept(request, "unit", (unit.code, year), body)
     return render(request, "web/dashboard/unit.html", context)
 
 
