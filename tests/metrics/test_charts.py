@@ -1,5 +1,6 @@
 """Indicator charts: valid SVG and PNG, missing years never drawn as zero, targets, trajectory."""
 
+import re
 import struct
 import xml.etree.ElementTree as ET
 from decimal import Decimal as D
@@ -133,8 +134,14 @@ def test_it_inlines_several_charts_with_unique_ids_and_a_name():
     first = doc[0]
     assert first.get("role") == "img" and first.get("aria-labelledby") == "a-title"
     assert first.find(f"{SVG_NS}title").text == "CT1 <a>"  # escaped in, read back as text
-    hrefs = [v for el in doc.iter() for k, v in el.attrib.items() if k.endswith("href")]
-    assert hrefs and all(h[1:] in ids for h in hrefs)
+    refs = [v[1:] for el in doc.iter() for k, v in el.attrib.items() if k.endswith("href")]
+    refs += [
+        m
+        for el in doc.iter()
+        for v in el.attrib.values()
+        for m in re.findall(r"url\(#([^)]+)\)", v)
+    ]
+    assert refs and all(r in ids for r in refs)  # each chart refers to its own clip path
 
 
 def test_it_describes_the_chart_in_words_with_missing_years():
