@@ -393,7 +393,7 @@ def deadline(
     readers: int = 6,
     think_s: float = 1.0,
     tasks: list[str] = (),
-    budget_s: float = 240.0,
+    budget_s: float = 600.0,
 ) -> dict:
     """Every commune saves and submits its report; meanwhile readers (the national root's
     staff) read the dashboard, a unit's page or a commune's indicators, waiting ``think_s``
@@ -548,7 +548,7 @@ def run(plan, workdir: str, clients: int = 50, per_client: int = 20) -> dict:
         warm(server.port, prepared["viewer_sessions"], ["/dashboard/", *unit_paths], rounds=1)
         warm(server.port, prepared["sessions"], ["/dashboard/"], rounds=1)
         for name, sessions, budget in (
-            ("dashboard", prepared["sessions"], 10.0),  # the reporting list: slow, bounded
+            ("dashboard", prepared["sessions"], 45.0),
             ("dashboard_no_list", prepared["viewer_sessions"], 45.0),
         ):
             log(f"web: /dashboard/ ({name}), {clients} clients × {per_client}")

@@ -94,6 +94,13 @@ def can_see(user, unit: OrgUnit) -> bool:
     cached = getattr(user, "_kehoach_visible", None)
     if cached is not None:
         return unit.pk in cached
+    answers = user.__dict__.setdefault("_kehoach_sees", {})  # for this request's user object
+    if unit.pk not in answers:
+        answers[unit.pk] = _below_own(user, unit)
+    return answers[unit.pk]
+
+
+def _below_own(user, unit: OrgUnit) -> bool:
     own = {pk for pk, _role in _memberships(user)}
     pk, parent, seen = unit.pk, unit.parent_id, set()
     while pk is not None and pk not in seen:
