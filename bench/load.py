@@ -251,11 +251,21 @@ def _run_clients(clients: list, work) -> float:
     return time.perf_counter() - started
 
 
+PAUSE_S = 1.0  # a reader's pause between two pages, on average
+
+
 def pages(
-    port: int, sessions: list[str], paths, per_client: int = 20, budget_s: float = 45.0
+    port: int,
+    sessions: list[str],
+    paths,
+    per_client: int = 20,
+    budget_s: float = 45.0,
+    think_s: float = 0.0,
 ) -> dict:
     """Every session a client sending ``per_client`` GETs to ``paths(rng)`` in turn, or as
-    many as fit in ``budget_s`` (then ``finished`` is False: the figures are over fewer)."""
+    many as fit in ``budget_s`` (then ``finished`` is False: the figures are over fewer);
+    with ``think_s``, pausing that long on average (uniformly 0 to twice it) after each
+    answer, as a person reading the page does."""
     clients = [Client(port, {"Cookie": f"sessionid={key}"}) for key in sessions]
     stop_at = time.perf_counter() + budget_s
     latencies: list[float] = []
@@ -279,6 +289,8 @@ def pages(
                 client.close()
             mine.append(time.perf_counter() - started)
             bad += not ok
+            if think_s:
+                time.sleep(think_s * rng.random() * 2)
         with lock:
             latencies.extend(mine)
             errors[0] += bad
@@ -300,7 +312,8 @@ def pages(
 
 
 def warm(port: int, sessions: list[str], paths: list[str], rounds: int = 3) -> None:
-    """Every worker process reads the facts once before anything is timed."""
+    """Every worker process reads the facts and renders each page once before anything is
+    timed (pages are kept per process unless the cache is shared)."""
     clients = [Client(port, {"Cookie": f"sessionid={key}"}) for key in sessions[:16]]
 
     def work(_i: int, client: Client) -> None:
@@ -546,7 +559,7 @@ def run(plan, workdir: str, clients: int = 50, per_client: int = 20) -> dict:
         unit_paths = [f"/units/{code}/" for code in some]
         log(f"web: warming {workers} workers")
         warm(server.port, prepared["viewer_sessions"], ["/dashboard/", *unit_paths], rounds=1)
-        warm(server.port, prepared["sessions"], ["/dashboard/"], rounds=1)
+        warm(server.port, prepared["sessions"], ["/dashboard/", *unit_paths], rounds=1)
         for name, sessions, budget in (
             ("dashboard", prepared["sessions"], 45.0),
             ("dashboard_no_list", prepared["viewer_sessions"], 45.0),
@@ -555,6 +568,15 @@ def run(plan, workdir: str, clients: int = 50, per_client: int = 20) -> dict:
             out[name] = pages(
                 server.port, sessions, lambda r: "/dashboard/", per_client, budget_s=budget
             )
+        log(f"web: /dashboard/ (leadership), {clients} clients reading: 1 s between pages")
+        out["dashboard_paced"] = pages(
+            server.port,
+            prepared["sessions"],
+            lambda r: "/dashboard/",
+            per_client,
+            budget_s=90.0,
+            think_s=PAUSE_S,
+        )
         log(f"web: /units/<code>/, {clients} clients × {per_client}")
         out["unit_page"] = pages(
             server.port, prepared["sessions"], lambda r: r.choice(unit_paths), per_client

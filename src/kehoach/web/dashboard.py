@@ -8,17 +8,18 @@ result in the process until a change to the data it reads is committed (see the 
 a new record shows on the next page. Charts are drawn by ``metrics.charts`` from those
 values, with no query of their own, and kept per process by their numbers and labels. The
 records page (``evidence``) re-reads the registers with the engine's definitions.
+
+The dashboard's and unit pages' bodies are kept whole (``fragments.kept``) until something
+they show changes: most requests at national scale render only the user's menu around them.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.management.base import CommandError
 from django.core.paginator import Paginator
 from django.db.models import Max, Prefetch
@@ -44,7 +45,6 @@ from kehoach.reporting.selection import default_plan
 from kehoach.web import fragments
 from kehoach.web.dashboard_evidence import evidence
 
-CHART_SECONDS = 7 * 24 * 3600  # a chart is kept by its inputs: it never goes stale
 BEHIND_PAGE = 50  # units late or not submitted shown a page at a time
 MAX_UNIT_CHOICES = 300  # above this many visible units the unit is typed, not picked
 # In a grid of units: offices and organisations first, then communes, wards and townships.
@@ -101,20 +101,12 @@ def _signed(x: Decimal, unit: str) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _card_chart(spec: F.IndicatorSpec, points: tuple, prefix: str, language: str) -> str:
-    """A card's chart, inline and labelled; kept by everything it is drawn from (the values
-    are part of the key, so a changed value draws a new chart): in this process, and in the
-    cache (``CACHES``), which several processes and servers share when it is Redis."""
-    key = (
-        "kehoach:card-chart:"
-        + hashlib.sha256(repr((spec, points, prefix, language)).encode()).hexdigest()
-    )
-    svg = cache.get(key)
-    if svg is None:
-        series = dict(points)
-        label = charts.describe(series, spec.targets, unit=spec.unit, name=spec.code)
-        svg = charts.inline_svg(_chart_svg(spec, series), label=label, prefix=prefix)
-        cache.set(key, svg, CHART_SECONDS)
-    return svg
+    """A card's chart, inline and labelled, kept in this process by everything it is drawn
+    from (the values are part of the key: a changed value draws a new chart, in about a
+    millisecond)."""
+    series = dict(points)
+    label = charts.describe(series, spec.targets, unit=spec.unit, name=spec.code)
+    return charts.inline_svg(_chart_svg(spec, series), label=label, prefix=prefix)
 
 
 def _card(spec: F.IndicatorSpec, per_year: dict, year: int, index: int, unit: OrgUnit) -> dict:
