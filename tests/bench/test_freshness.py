@@ -77,6 +77,17 @@ def test_a_changed_and_a_deleted_record_show_on_the_next_read(country):
     assert value(fresh(plan), "VN", "CT5") == 3
 
 
+def test_the_kept_sums_of_every_unit_follow_changes_in_any_subtree(country):
+    plan, units = country
+    fresh(plan, "P1", depth=None)  # the subtree sums are made once, for every unit
+    STProject.objects.create(ref="N1", org_unit=units["P1-X2"], name="Dự án", year=2025)
+    BudgetLine.objects.filter(org_unit=units["P2-X1"]).delete()
+    whole = fresh(plan, "VN", depth=None)
+    assert value(whole, "P1", "CT5") == 3 and value(whole, "VN", "CT5") == 5
+    assert value(whole, "P2-X1", "CT1") is None  # no budget left: no value, not 0
+    fresh(plan, "P2", depth=None)
+
+
 def test_a_title_changes_the_share_of_its_products_unit(country):
     plan, units = country
     product = KeyProduct.objects.create(ref="K1", org_unit=units["P1-X1"], name="Gạo")

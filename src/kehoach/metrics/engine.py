@@ -405,6 +405,31 @@ def _rollup(units: _Units, order: list[str], own: dict[int, list[int]], width: i
     return rolled
 
 
+def _reroll(
+    units: _Units, rolled: dict[str, list[int]], own: dict[int, list[int]], changed: set[int]
+) -> dict[str, list[int]]:
+    """``rolled`` (every unit's subtree sum) after the own facts of the units ``changed``
+    changed: only they and their ancestors are summed again, from their children's sums."""
+    width = len(next(iter(rolled.values()), ()))
+    zero = [0] * width
+    code_of = {pk: code for code, pk in units.id_of.items()}
+    tree = units.tree
+    dirty = set()
+    for pk in changed:
+        code = code_of.get(pk)
+        if code is not None:
+            dirty.add(code)
+            dirty.update(tree.ancestors(code))
+    depth = {code: len(tree.ancestors(code)) for code in dirty}
+    rolled = dict(rolled)  # copied: a reader may be evaluating with the old one
+    for code in sorted(dirty, key=depth.__getitem__, reverse=True):  # the deepest first
+        acc = own.get(units.id_of[code], zero)
+        for kid in tree.children(code):
+            acc = list(map(add, acc, rolled[kid]))
+        rolled[code] = acc
+    return rolled
+
+
 def _evaluate(
     plan,
     units: _Units,
@@ -414,7 +439,10 @@ def _evaluate(
     wanted: list[int],
     span: range,
     using: str | None = None,
+    rolled: dict[str, list[int]] | None = None,
 ) -> dict[str, dict[int, list[IndicatorValue]]]:
+    """The values of the ``shown`` units; ``rolled``, when given, is every unit's subtree sum
+    already made (``_Facts.rolled``), else the sums of ``order`` are made here."""
     specs = F.plan_indicators(plan, using)
     formulas = [FORMULAS.get(spec.formula, _no_value) for spec in specs]
     # The plan's targets are its owner's. A ratio target (a share of the budget, of products
@@ -423,9 +451,10 @@ def _evaluate(
     owner = _owner_code(plan, using)
     run = _Run(specs, span, plan.start_date.year, wanted)
     n = len(span)
-    rolled = _rollup(units, order, own, len(F.FACTS) * n)
+    rolled = _rollup(units, order, own, len(F.FACTS) * n) if rolled is None else rolled
     lineage = _lineage(using)
     if lineage is not None:  # merged, split or renamed units: sums follow the lineage
+        rolled = dict(rolled)  # never into a kept map
         for code in shown:
             rolled[code] = _lineage_sum(lineage, code, own, units.id_of, span)
     cov = F.I_COVERED * n
@@ -568,11 +597,19 @@ CACHE_ENTRIES = 512
 class _Facts:
     """One span's facts for every unit, as of audit sequence ``seq`` and highest ``ids``."""
 
-    __slots__ = ("at", "ids", "own", "seq", "units", "version")
+    __slots__ = ("_rolled", "at", "ids", "own", "seq", "units", "version")
 
-    def __init__(self, seq, ids, units: _Units, own: dict, version: int, at: float | None = None):
+    def __init__(self, seq, ids, units: _Units, own: dict, version: int, at=None, rolled=None):
         self.seq, self.ids, self.units, self.own, self.version = seq, ids, units, own, version
         self.at = time.monotonic() if at is None else at  # when everything was last read
+        self._rolled = rolled
+
+    def rolled(self, width: int) -> dict[str, list[int]]:
+        """Every unit's subtree sum of own facts, made once (then kept up to date by
+        ``_reroll`` when a few units change)."""
+        if self._rolled is None:
+            self._rolled = _rollup(self.units, list(self.units.tree), self.own, width)
+        return self._rolled
 
 
 _facts: dict[tuple, _Facts] = {}
@@ -631,8 +668,9 @@ def _current_facts(plan, span: range, using: str, marks: tuple[int, tuple, str])
                 found = None
             else:
                 units = found.units
+                rolled = found._rolled
                 if any(label == "orgunits.OrgUnit" for label, *_ in changes):
-                    units = _Units(F.unit_rows(using))
+                    units, rolled = _Units(F.unit_rows(using)), None
                 own = found.own
                 if affected:
                     fresh = F.load_arrays(plan, span, using=using, unit_ids=sorted(affected))
@@ -642,9 +680,13 @@ def _current_facts(plan, span: range, using: str, marks: tuple[int, tuple, str])
                             own[pk] = fresh[pk]
                         else:
                             own.pop(pk, None)
-                found = _Facts(seq, ids, units, own, next(_versions), at=found.at)
+                    if rolled is not None:
+                        rolled = _reroll(units, rolled, own, affected)
+                found = _Facts(seq, ids, units, own, next(_versions), at=found.at, rolled=rolled)
         else:  # only reports and the like changed
-            found = _Facts(seq, ids, found.units, found.own, found.version, at=found.at)
+            found = _Facts(
+                seq, ids, found.units, found.own, found.version, at=found.at, rolled=found._rolled
+            )
     elif found is not None:
         found = None  # the trail went back (a restored database)
     if found is None:
@@ -684,7 +726,8 @@ def cached_subtree(
         raise UnknownUnitError(_("Unknown org unit %(code)s.") % {"code": code})
     whole = units.below(code)
     shown = whole if depth is None else units.below(code, depth)
-    result = _evaluate(plan, units, facts.own, whole, shown, wanted, span, using)
+    rolled = facts.rolled(len(F.FACTS) * len(span))
+    result = _evaluate(plan, units, facts.own, whole, shown, wanted, span, using, rolled)
     judge_all(result)  # judged once here, not by each reader
     with _lock:
         _results[key] = (facts.version, result)
