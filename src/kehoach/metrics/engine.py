@@ -583,8 +583,10 @@ def compute_all(
 #   to the plan. A report's submission moves the trail but no input: nothing is read. Highest
 #   ids that moved by more than the audited inserts (a bulk insert, which the trail does not
 #   see) read everything again.
-# - Results: each (unit, years, depth) computed from those facts (a roll-up of the subtree),
-#   judged, and kept until the facts, the tree or the plan's indicators change.
+# - Sums: every unit's subtree sum of those facts, made once, then after a change summed
+#   again along the changed units' ancestors only (``_reroll``); made anew with the tree.
+# - Results: each (unit, years, depth) computed from those sums, judged, and kept until the
+#   facts, the tree or the plan's indicators change.
 #
 # Nothing is kept or served inside a transaction (a read there may see writes not yet
 # committed), and nothing is kept longer than ``CACHE_SECONDS`` whatever happens (writes
