@@ -196,10 +196,12 @@ class _Numbering:
                     num_id.get(qn("w:val")),
                     ilvl.get(qn("w:val")) if ilvl is not None else "0",
                 )
-        try:
-            root = document.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
-            return  # python-docx raises NotImplementedError for a document without numbering
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        try:  # the relationship itself: ``numbering_part`` would try to create a missing one
+            root = document.part.part_related_by(RT.NUMBERING).element
+        except KeyError:
+            return  # a document without numbering definitions
         abstract = {}
         for a in root.iterchildren(qn("w:abstractNum")):
             lvls = {}
