@@ -135,7 +135,8 @@ def bar_label(v: float) -> str:
     return format_value(Decimal(repr(float(v))))
 
 
-def _whole(points: ChartPoints) -> bool:
+def whole_numbers(points: ChartPoints) -> bool:
+    """Whether every number drawn is whole (then the axis shows whole numbers only)."""
     numbers = [v for _, v in points.bars] + [m.low for m in points.targets]
     numbers += [m.high for m in points.targets if m.high is not None]
     return all(float(v).is_integer() for v in numbers)
@@ -192,7 +193,7 @@ def _draw(points: ChartPoints, *, unit: str, title: str, size, dpi: int) -> Figu
     if points.years:
         ax.set_xlim(points.years[0] - 0.6, points.years[-1] + 0.6)
         ax.set_xticks(list(points.years), [str(y) for y in points.years])
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=_whole(points)))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=whole_numbers(points)))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _pos: tick_label(x, unit)))
     ax.tick_params(labelsize=7.5, labelfontfamily=FONT, colors=INK, length=2)
     ax.grid(axis="y", color="#e3e7ec", lw=0.6, zorder=0)

@@ -375,8 +375,8 @@ class _Units:
     """The org unit tree as the engine needs it: by code, with ids, children, order."""
 
     def __init__(self, rows: list[tuple[int, str, int | None]]):
-        code_of = {pk: code for pk, code, _ in rows}
-        self.tree = core.UnitTree((code, code_of.get(parent)) for _, code, parent in rows)
+        self.code_of = {pk: code for pk, code, _ in rows}
+        self.tree = core.UnitTree((code, self.code_of.get(parent)) for _, code, parent in rows)
         self.id_of = {code: pk for pk, code, _ in rows}
 
     def below(self, code: str, depth: int | None = None) -> list[str]:
@@ -412,11 +412,10 @@ def _reroll(
     changed: only they and their ancestors are summed again, from their children's sums."""
     width = len(next(iter(rolled.values()), ()))
     zero = [0] * width
-    code_of = {pk: code for code, pk in units.id_of.items()}
     tree = units.tree
     dirty = set()
     for pk in changed:
-        code = code_of.get(pk)
+        code = units.code_of.get(pk)
         if code is not None:
             dirty.add(code)
             dirty.update(tree.ancestors(code))

@@ -24,9 +24,9 @@ from kehoach.metrics.charts import (
     TARGET,
     TRAJECTORY,
     ChartPoints,
-    _whole,
     bar_label,
     tick_label,
+    whole_numbers,
 )
 
 FONT = "'DejaVu Sans', Verdana, sans-serif"
@@ -70,16 +70,13 @@ def chart_svg(points: ChartPoints, *, unit: str, title: str = "", size=(4.2, 2.4
     width, height = size[0] * 72, size[1] * 72
     legend = _legend(points)
 
-    top_value = 0.0
-    top_value = max([top_value] + [v for _, v in points.bars])
-    top_value = max([top_value] + [m.low for m in points.targets])
-    top_value = max([top_value] + [m.high for m in points.targets if m.high is not None])
-    for line in (points.trajectory, points.projection):
-        if line:
-            top_value = max(top_value, line[0][1], line[1][1])
+    lines = [y for line in (points.trajectory, points.projection) if line for _, y in line]
+    highs = [m.high for m in points.targets if m.high is not None]
+    top_value = max([0.0, *(v for _, v in points.bars), *(m.low for m in points.targets)])
+    top_value = max([top_value, *highs, *lines])
     lows = [v for _, v in points.bars] + [p[1] for p in points.projection or ()]
     y_lo, y_hi = min([0.0, *lows]), (top_value or 1) * 1.18
-    ticks = nice_ticks(y_lo, y_hi, whole=_whole(points))
+    ticks = nice_ticks(y_lo, y_hi, whole=whole_numbers(points))
     labels = [tick_label(t, unit) for t in ticks]
 
     left = 6 + max((_width(s, TICK_SIZE) for s in labels), default=0) + 4

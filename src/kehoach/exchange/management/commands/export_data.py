@@ -1,9 +1,8 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from kehoach.exchange.exporting import dump, export_data
+from kehoach.lib.output import write_output
 
 
 class Command(BaseCommand):
@@ -22,13 +21,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, output, **options):
         text = dump(export_data(year))
-        if output is None:
-            self.stdout.write(text, ending="")
-            return
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise CommandError(
-                _("%(file)s: cannot write the file: %(reason)s")
-                % {"file": output, "reason": exc.strerror}
-            ) from exc
+        write_output(self.stdout, text, output)

@@ -1,10 +1,10 @@
 import json
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from kehoach.exchange.dhis2 import Mapping, export_dhis2
+from kehoach.lib.output import write_output
 from kehoach.lib.problems import InvalidFile
 from kehoach.plans.models import Plan
 from kehoach.plans.planfile import DEFAULT_PLAN_CODE
@@ -30,13 +30,4 @@ class Command(BaseCommand):
         except InvalidFile as exc:
             raise CommandError(str(exc)) from exc
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        if output is None:
-            self.stdout.write(text, ending="")
-            return
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise CommandError(
-                _("%(file)s: cannot write the file: %(reason)s")
-                % {"file": output, "reason": exc.strerror}
-            ) from exc
+        write_output(self.stdout, text, output)
