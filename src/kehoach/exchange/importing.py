@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from kehoach.lib.problems import InvalidFile, Problem
 from kehoach.orgunits.models import EventUnit, OrgUnit
-from kehoach.plans.models import Plan
+from kehoach.plans import scope
+from kehoach.plans.models import Plan, PlanTenure
 from kehoach.registers.models import Record
 from kehoach.registers.search import refresh_all, refresh_search_text
 
@@ -263,11 +264,20 @@ def _fetch_refs(spec: ListSpec, refs: set[str]) -> dict[str, int]:
 # ---------------------------------------------------------------- writing
 
 
+def _change_owner(plan: Plan, owner_id: int | None) -> None:
+    """A file naming another owner: a plan with a history of holdings is handed over from
+    today (its past stays its past owners'); one without is simply given the owner."""
+    if owner_id is not None and PlanTenure.objects.filter(plan=plan).exists():
+        scope.hand_over(plan, timezone.localdate(), owner=OrgUnit.objects.get(pk=owner_id))
+    else:
+        Plan.objects.filter(pk=plan.pk).update(owner_id=owner_id)
+
+
 def _apply(changes: dict[str, Change], plan_changes: dict[str, str | None]) -> None:
     _apply_units(changes[ORG_UNITS.name])
     units = dict(OrgUnit.objects.values_list("code", "pk"))
     for code, owner in plan_changes.items():
-        Plan.objects.filter(code=code).update(owner_id=units[owner] if owner else None)
+        _change_owner(Plan.objects.get(code=code), units[owner] if owner else None)
     products: dict[str, int] = {}
     for spec in LISTS:
         if spec is ORG_UNITS:

@@ -52,6 +52,7 @@ from kehoach.metrics import facts as F
 from kehoach.metrics.batch import assess_years
 from kehoach.metrics.labels import STATUS_LABELS  # noqa: F401  (re-exported for callers)
 from kehoach.orgunits.models import OrgUnit
+from kehoach.plans import scope
 
 HUNDRED = Decimal(100)
 
@@ -75,7 +76,8 @@ FIELDS = (
 )
 _new = tuple.__new__
 # A value is the tuple (series, k, year, value); its series is the list
-# [run, indicator index, scoped, values, judged rows or None, head, org unit code], shared by
+# [run, indicator index, scoped (per wanted year: judged against the targets or not), values,
+# judged rows or None, head, org unit code], shared by
 # the years of one indicator of one unit; head is (code, name, unit, measure, basis).
 _S_ROWS, _S_HEAD, _S_UNIT = 4, 5, 6
 
@@ -335,8 +337,14 @@ def _judge_series(series: list) -> list[tuple]:
     key = (i, scoped, values)
     rows = run.cache.get(key)
     if rows is None:
-        spec = run.specs[i] if scoped else run.untargeted[i]
-        rows = _judge(spec, values, run.span, run.start, run.wanted)
+        if all(scoped):
+            rows = _judge(run.specs[i], values, run.span, run.start, run.wanted)
+        elif not any(scoped):
+            rows = _judge(run.untargeted[i], values, run.span, run.start, run.wanted)
+        else:  # judged against the targets in some years only (the plan changed hands)
+            judged = _judge(run.specs[i], values, run.span, run.start, run.wanted)
+            plain = _judge(run.untargeted[i], values, run.span, run.start, run.wanted)
+            rows = [j if k else p for j, p, k in zip(judged, plain, scoped, strict=True)]
         run.cache[key] = rows
     series[_S_ROWS] = rows
     return rows
@@ -446,8 +454,13 @@ def _evaluate(
     formulas = [FORMULAS.get(spec.formula, _no_value) for spec in specs]
     # The plan's targets are its owner's. A ratio target (a share of the budget, of products
     # protected) holds for any unit; a count target ("3 start-ups", "1 project a year") is the
-    # owner's total, so below the owner a count is shown without a target (no_target).
-    owner = _owner_code(plan, using)
+    # total of the year's owner (``plans.scope.judged_units``: the owner of that year and the
+    # bodies that took the plan over after it), so for other units a count is shown without a
+    # target (no_target).
+    judged = scope.judged_units(plan, wanted)
+    everywhere = tuple(True for _y in wanted)
+    nowhere = tuple(False for _y in wanted)
+    holders = set().union(*judged.values()) if judged else set()
     run = _Run(specs, span, plan.start_date.year, wanted)
     n = len(span)
     rolled = _rollup(units, order, own, len(F.FACTS) * n) if rolled is None else rolled
@@ -470,11 +483,16 @@ def _evaluate(
     for code in shown:
         facts = rolled[code]
         covered = [facts[cov + j] > 0 for j in range(n)]
-        everything = owner is None or code == owner
+        if judged is None:
+            flags = everywhere
+        elif code in holders:
+            flags = tuple(code in judged[y] for y in wanted)
+        else:
+            flags = nowhere
         columns = []
         for i, formula in enumerate(formulas):
             values = formula(facts, n, covered)
-            series = [run, i, everything or ratio[i], values, None, heads[i], code]
+            series = [run, i, everywhere if ratio[i] else flags, values, None, heads[i], code]
             columns.append(map(_make, zip(repeat(series), ks, wanted, pick(values))))
         out[code] = dict(zip(wanted, map(list, zip(*columns, strict=True)), strict=True))
     return out

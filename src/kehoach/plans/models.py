@@ -372,3 +372,61 @@ class Recipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.note}".strip()
+
+
+class PlanTenure(models.Model):
+    """Who held a plan over a span of days: the body that owns it (whose territory it covers,
+    whose targets they are, who issues the consolidated report) and the office that leads it
+    (receives the units' reports, reviews and consolidates them).
+
+    A plan outlives the units that made it: when the district that owned it is abolished, its
+    tenure ends the day before and the body that takes the plan over holds it from the event's
+    day. Read through ``plans.scope``, never directly.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tenures")
+    starts_on = models.DateField(
+        _("from"), null=True, blank=True, help_text=_("Empty: from the plan's beginning.")
+    )
+    ends_on = models.DateField(
+        _("to"), null=True, blank=True, help_text=_("The last day; empty: still held.")
+    )
+    owner = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("owner unit"),
+        on_delete=models.PROTECT,
+        related_name="plan_tenures",
+    )
+    lead = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("lead office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_plan_tenures",
+    )
+    event = models.ForeignKey(
+        "orgunits.ReorganisationEvent",
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("plan tenure")
+        verbose_name_plural = _("plan tenures")
+        ordering = ["plan", models.F("starts_on").asc(nulls_first=True)]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "starts_on"], name="plantenure_unique_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="plantenure_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.code}: {self.owner.code} {self.starts_on or '…'} → {self.ends_on or '…'}"

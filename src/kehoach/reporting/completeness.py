@@ -8,7 +8,10 @@ On time: first submitted strictly before the deadline instant. Rates are over th
 units.
 """
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -74,6 +77,22 @@ class Completeness:
         total = len(self.expected)
         return None if total == 0 else Decimal(100) * len(part) / total
 
+    def only(self, codes: Collection[str]) -> Completeness:
+        """The same period over some units (a subtree, the units a user sees): the same
+        definitions, counted over those rows."""
+        return Completeness(self.year, self.deadline, [u for u in self.units if u.org_unit in codes])
+
+    def summary(self) -> dict[str, int]:
+        """The counts every page, command, API answer, reminder and document shows."""
+        return {
+            "expected": len(self.expected),
+            "submitted": len(self.submitted),
+            "on_time": len(self.on_time),
+            "late": len(self.late),
+            "missing": len(self.missing),
+            "returned": len(self.returned),
+        }
+
 
 def expected_units(period) -> list[OrgUnit]:
     first, last = datetime.date(period.year, 1, 1), datetime.date(period.year, 12, 31)
@@ -119,9 +138,12 @@ def completeness(period) -> Completeness:
     return result
 
 
-def status_payload(period) -> dict:
-    """`kehoach reporting_status --format json`, as INTERFACES.md defines it (plus extensions)."""
+def status_payload(period, only: Collection[str] | None = None) -> dict:
+    """`kehoach reporting_status --format json`, as INTERFACES.md defines it (plus extensions);
+    ``only``: the rows of these unit codes, and the summary of those rows."""
     found = completeness(period)
+    if only is not None:
+        found = found.only(only)
     return {
         "year": period.year,
         "deadline": iso_local(period.deadline),
@@ -138,12 +160,5 @@ def status_payload(period) -> dict:
             }
             for u in found.units
         ],
-        "summary": {
-            "expected": len(found.expected),
-            "submitted": len(found.submitted),
-            "on_time": len(found.on_time),
-            "late": len(found.late),
-            "missing": len(found.missing),
-            "returned": len(found.returned),
-        },
+        "summary": found.summary(),
     }

@@ -12,10 +12,11 @@ For every unit a merge, split or abolition ends (successor: the event's main ``t
   draft the ended unit had begun there is copied into it, task by task, where the
   successor's report has nothing yet. The ended unit's own reports stay as they are, under its
   name: a unit that ended before a deadline is no longer expected to report (completeness);
-- the plans it owns: ``Plan.owner`` passes to the event's ``plan_successor`` (default: the
-  successor), and the plan's reporting rule now sends the consolidated report to that body
-  (``receiver`` = its name);
-- a reporting rule whose lead unit it was (by name) names the successor as lead.
+- the plans it owns: they pass to the event's ``plan_successor`` (default: the successor) from
+  the event's day (``plans.scope.hand_over``: the earlier holding is kept), and the plan's
+  reporting rule now sends the consolidated report to that body (``receiver`` = its name);
+- the plans it led (its holding's lead office, or the reporting rule naming it): the
+  successor leads them from the event's day.
 
 Renames and transfers change no duty: the unit goes on.
 """
@@ -29,6 +30,7 @@ from django.db import transaction
 
 from kehoach.lib.text import fold
 from kehoach.orgunits.models import EventKind, OrgUnit
+from kehoach.plans import scope
 from kehoach.plans.models import Plan, ReportingRule
 
 from .models import ReportingPeriod, ReportState, UnitPlan, UnitPlanTask, UnitReport
@@ -65,8 +67,8 @@ def carry_duties(event) -> Carried:
     day = event.effective_on
     for unit in event.from_units():
         _carry_unit_plans(unit, successor, day, carried)
-        _carry_plans(unit, event.plan_successor or successor, carried)
-        _carry_lead(unit, successor, carried)
+        _carry_plans(unit, event.plan_successor or successor, event, carried)
+        _carry_lead(unit, successor, event, carried)
     return carried
 
 
@@ -114,18 +116,27 @@ def _carry_next_report(plan: Plan, unit, successor, day, carried: Carried) -> No
         save_draft(theirs, expected_version=theirs.version, entries=entries)
 
 
-def _carry_plans(unit: OrgUnit, new_owner: OrgUnit, carried: Carried) -> None:
+def _carry_plans(unit: OrgUnit, new_owner: OrgUnit, event, carried: Carried) -> None:
     for plan in Plan.objects.filter(owner=unit):
-        plan.owner = new_owner
-        plan.save()
+        scope.hand_over(plan, event.effective_on, owner=new_owner, event=event)
         ReportingRule.objects.filter(plan=plan).update(receiver=new_owner.name)
         carried.plans.append((plan.code, new_owner.code))
 
 
-def _carry_lead(unit: OrgUnit, successor: OrgUnit, carried: Carried) -> None:
+def _carry_lead(unit: OrgUnit, successor: OrgUnit, event, carried: Carried) -> None:
+    """The plans the unit led (their holding's lead, or the rule naming it) are led by the
+    successor from the event's day."""
     name = fold(unit.name)
     for rule in ReportingRule.objects.select_related("plan"):
-        if rule.lead_unit and fold(rule.lead_unit) == name:
+        plan = rule.plan
+        holding = scope.holding_on(plan, event.effective_on - ONE_DAY)
+        led = holding is not None and holding.lead is not None and holding.lead.pk == unit.pk
+        named = bool(rule.lead_unit) and fold(rule.lead_unit) == name
+        if not (led or named):
+            continue
+        if led:  # first: the holding before is stored as the rule names it now
+            scope.hand_over(plan, event.effective_on, lead=successor, event=event)
+        if named:
             rule.lead_unit = successor.name
             rule.save(update_fields=["lead_unit"])
-            carried.leads.append((rule.plan.code, successor.name))
+        carried.leads.append((plan.code, successor.name))

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from kehoach.accounts import access
 from kehoach.metrics import engine
+from kehoach.plans import scope
 from kehoach.reporting.completeness import status_payload
 
 from .. import permissions
@@ -37,7 +38,7 @@ class Indicators(APIView):
         year = wanted.get("year") or timezone.localdate().year
         code = wanted.get("org_unit")
         if code is None:
-            owner = plan.owner
+            owner = scope.owner_in(plan, year)
             if owner is not None and permissions.sees(request, owner):
                 code = owner.code
             else:
@@ -65,22 +66,4 @@ class ReportingStatus(APIView):
         if permissions.visible_unit_ids(request) is None:
             return Response(payload)
         mine = set(permissions.visible_units(request).values_list("code", flat=True))
-        units = [row for row in payload["units"] if row["org_unit"] in mine]
-        return Response({**payload, "units": units, "summary": _summary(units, period)})
-
-
-def _summary(units: list[dict], period) -> dict:
-    """The summary of ``status_payload`` over some of its rows (same definitions)."""
-    expected = [u for u in units if u["expected"]]
-    submitted = [u for u in expected if u["submitted_at"] is not None]
-    past = timezone.now() >= period.deadline
-    return {
-        "expected": len(expected),
-        "submitted": len(submitted),
-        "on_time": sum(1 for u in expected if u["on_time"]),
-        "late": sum(
-            1 for u in expected if u["on_time"] is False or (u["on_time"] is None and past)
-        ),
-        "missing": len(expected) - len(submitted),
-        "returned": sum(1 for u in expected if u["returned"]),
-    }
+        return Response(status_payload(period, only=mine))

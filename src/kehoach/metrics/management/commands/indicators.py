@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from kehoach.metrics import engine
 from kehoach.metrics.labels import format_target, format_value, status_label
 from kehoach.orgunits.models import OrgUnit
+from kehoach.plans import scope
 from kehoach.plans.models import Plan
 from kehoach.plans.planfile import DEFAULT_PLAN_CODE
 
@@ -49,7 +50,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, default=None, help=_("default: this year"))
         parser.add_argument(
-            "--unit", default=None, help=_("org unit code (default: the plan's owner)")
+            "--unit", default=None, help=_("org unit code (default: the plan's owner in that year)")
         )
         parser.add_argument("--format", choices=["table", "json"], default="table")
         parser.add_argument("--plan", default=None, help=_("plan code (default: the default plan)"))
@@ -61,7 +62,8 @@ class Command(BaseCommand):
             raise CommandError(_("No plan with code %(code)s. Run: kehoach setup") % {"code": code})
         year = year if year is not None else timezone.localdate().year
         if unit is None:
-            if found.owner_id is None:
+            owner = scope.owner_in(found, year)
+            if owner is None:
                 raise CommandError(
                     _(
                         "The plan %(code)s has no owner unit. Give --unit CODE, or run "
@@ -69,7 +71,7 @@ class Command(BaseCommand):
                     )
                     % {"code": found.code}
                 )
-            unit = found.owner.code
+            unit = owner.code
         name = OrgUnit.objects.filter(code=unit).values_list("name", flat=True).first()
         if name is None:
             raise CommandError(_("Unknown org unit %(code)s.") % {"code": unit})
