@@ -429,4 +429,5 @@ class PlanTenure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan.code}: {self.owner.code} {self.starts_on or '…'} → {self.ends_on or '…'}"
+        span = f"{self.starts_on or '…'} → {self.ends_on or '…'}"
+        return f"{self.plan.code}: {self.owner.code} {span}"

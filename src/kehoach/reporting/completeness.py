@@ -80,7 +80,8 @@ class Completeness:
     def only(self, codes: Collection[str]) -> Completeness:
         """The same period over some units (a subtree, the units a user sees): the same
         definitions, counted over those rows."""
-        return Completeness(self.year, self.deadline, [u for u in self.units if u.org_unit in codes])
+        rows = [u for u in self.units if u.org_unit in codes]
+        return Completeness(self.year, self.deadline, rows)
 
     def summary(self) -> dict[str, int]:
         """The counts every page, command, API answer, reminder and document shows."""
