@@ -10,29 +10,53 @@ Who does what (on a unit they can see):
     review_report         the lead office (return with a reason, accept)
     edit_registers        the unit's clerk or head for their own unit; the lead office for any
     build_report          the lead office
+    load_plan             the lead office
     (admin may do everything)
+A role held through a unit that has ended gives no right to change anything (the unit's
+duties passed to its successor): its users read, and are told who carries on.
 
 A unit the user cannot see answers 404 (its existence is not disclosed); a unit the user sees
 but may not act on answers 403.
 """
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kehoach.orgunits.models import OrgUnit
 
 from .models import Membership, Role
 
 EVERYWHERE = {Role.ADMIN, Role.LEADERSHIP, Role.LEAD_OFFICE}
+
+# The actions, by name: pages, API views and commands ask ``can``/``may`` with these.
+VIEW = "view"
+EDIT_REPORT = "edit_report"
+SUBMIT_REPORT = "submit_report"
+REVIEW_REPORT = "review_report"
+EDIT_REGISTERS = "edit_registers"
+BUILD_REPORT = "build_report"
+LOAD_PLAN = "load_plan"
+
 ACTIONS = {
-    "view": {Role.CLERK, Role.HEAD, Role.LEAD_OFFICE, Role.LEADERSHIP},
-    "edit_report": {Role.CLERK, Role.HEAD},
-    "submit_report": {Role.HEAD},
-    "review_report": {Role.LEAD_OFFICE},
-    "edit_registers": {Role.CLERK, Role.HEAD, Role.LEAD_OFFICE},
-    "build_report": {Role.LEAD_OFFICE},
+    VIEW: {Role.CLERK, Role.HEAD, Role.LEAD_OFFICE, Role.LEADERSHIP},
+    EDIT_REPORT: {Role.CLERK, Role.HEAD},
+    SUBMIT_REPORT: {Role.HEAD},
+    REVIEW_REPORT: {Role.LEAD_OFFICE},
+    EDIT_REGISTERS: {Role.CLERK, Role.HEAD, Role.LEAD_OFFICE},
+    BUILD_REPORT: {Role.LEAD_OFFICE},
+    LOAD_PLAN: {Role.LEAD_OFFICE},
 }
-OWN_UNIT_ONLY = {"edit_report", "submit_report"}  # not even the units below one's own
+OWN_UNIT_ONLY = {EDIT_REPORT, SUBMIT_REPORT}  # not even the units below one's own
+ANY_UNIT = {REVIEW_REPORT, BUILD_REPORT, LOAD_PLAN}  # the role is enough, on any unit seen
+# A role held through a unit that has ended (merged, abolished) no longer gives these: the
+# unit's duties passed to its successor, and so do its users' rights. Reading stays.
+WHILE_UNIT_EXISTS = {
+    EDIT_REPORT, SUBMIT_REPORT, REVIEW_REPORT, EDIT_REGISTERS, BUILD_REPORT, LOAD_PLAN
+}  # fmt: skip
 
 
 def _memberships(user) -> list[tuple[int, str]]:
@@ -121,32 +145,91 @@ def visibility_key(user) -> tuple:
     return ("below", *sorted({pk for pk, _role in _memberships(user)}))
 
 
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _acting(user, action: str) -> list[tuple[int, str]]:
+    """The memberships that give rights for ``action``: for a change, only those held
+    through a unit that still exists today."""
+    memberships = _memberships(user)
+    if action not in WHILE_UNIT_EXISTS or not memberships:
+        return memberships
+    ended = _ended_units(user)
+    return [(unit, role) for unit, role in memberships if unit not in ended]
+
+
+def _ended_units(user) -> dict[int, OrgUnit]:
+    """The user's units that ended before today, by id."""
+    cached = user.__dict__.get("_kehoach_ended")
+    if cached is None:
+        ids = {pk for pk, _role in _memberships(user)}
+        today = _today()
+        units = OrgUnit.objects.filter(pk__in=ids, valid_to__lt=today).select_related("successor")
+        cached = user.__dict__["_kehoach_ended"] = {u.pk: u for u in units}
+    return cached
+
+
+def may(user, action: str) -> bool:
+    """Whether ``user`` may do ``action`` somewhere (the menu, pages not about one unit)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(role in ACTIONS[action] for _unit, role in _acting(user, action))
+
+
 def can(user, action: str, unit: OrgUnit) -> bool:
     """Whether ``user`` may do ``action`` on ``unit`` (which they must be able to see)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     if not can_see(user, unit):
         return False
-    mine = roles(user)
-    if Role.ADMIN in mine:
+    if getattr(user, "is_superuser", False) or Role.ADMIN in roles(user):
         return True
     allowed = ACTIONS[action]
-    if mine & EVERYWHERE & allowed and (action not in OWN_UNIT_ONLY):
-        return True
-    if action == "review_report" or action == "build_report":
+    acting = _acting(user, action)
+    mine = {role for _unit, role in acting}
+    if action == VIEW:
+        return True  # seeing is enough
+    if action in ANY_UNIT:
         return bool(mine & allowed)
-    own_roles = {role for unit_id, role in _memberships(user) if unit_id == unit.pk}
-    if action in OWN_UNIT_ONLY or action == "edit_registers":
-        return bool(own_roles & allowed)
-    return True  # view: seeing is enough
+    if mine & EVERYWHERE & allowed and action not in OWN_UNIT_ONLY:
+        return True
+    own_roles = {role for unit_id, role in acting if unit_id == unit.pk}
+    return bool(own_roles & allowed)
+
+
+def ended_text(unit: OrgUnit) -> str:
+    """What is said of a unit that has ended: since when, and which unit carries on."""
+    values = {"unit": unit.name, "day": f"{unit.valid_to:%d/%m/%Y}" if unit.valid_to else "—"}
+    heir = unit.final_successor() if unit.successor_id else None
+    if heir is None or heir.pk == unit.pk:
+        return _("%(unit)s ended on %(day)s: its reports can be read but no longer changed.") % (
+            values
+        )
+    values["successor"] = heir.name
+    return (
+        _(
+            "%(unit)s ended on %(day)s; its duties passed to %(successor)s. Its reports can be "
+            "read but no longer changed: a user of %(successor)s carries on."
+        )
+        % values
+    )
+
+
+def ended_notice(user) -> str:
+    """What a user whose unit ended is told (empty when none of their units ended)."""
+    return " ".join(ended_text(unit) for unit in _ended_units(user).values())
 
 
 def check(user, action: str, unit: OrgUnit) -> OrgUnit:
-    """404 when the unit is outside the user's reach, 403 when it is visible but read-only."""
+    """404 when the unit is outside the user's reach, 403 when it is visible but read-only
+    (saying which unit carries on when the user's unit has ended)."""
     if not can_see(user, unit):
         raise Http404
     if not can(user, action, unit):
-        raise PermissionDenied
+        raise PermissionDenied(ended_notice(user) if action in WHILE_UNIT_EXISTS else "")
     return unit
 
 
@@ -159,11 +242,14 @@ def unit_or_404(user, code: str, action: str = "view") -> OrgUnit:
 
 
 def home_unit(user) -> OrgUnit | None:
-    """The unit a user works for (the first membership), for "my unit" pages."""
+    """The unit a user works for (the first membership whose unit still exists, else the
+    first), for "my unit" pages."""
     memberships = _memberships(user)
     if not memberships:
         return None
-    return OrgUnit.objects.filter(pk=memberships[0][0]).first()
+    ended = _ended_units(user)
+    alive = [pk for pk, _role in memberships if pk not in ended]
+    return OrgUnit.objects.filter(pk=(alive or [memberships[0][0]])[0]).first()
 
 
 # ---------------------------------------------------------------- unit reports
@@ -185,6 +271,6 @@ def can_read_report(user, report) -> bool:
 def report_or_404(user, report, action: str = "view"):
     if not can_read_report(user, report):
         raise Http404
-    if action != "view" and not can(user, action, report.org_unit):
-        raise PermissionDenied
+    if action != VIEW and not can(user, action, report.org_unit):
+        raise PermissionDenied(ended_notice(user) if action in WHILE_UNIT_EXISTS else "")
     return report

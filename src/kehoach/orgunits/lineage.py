@@ -210,6 +210,14 @@ class Lineage:
         self._heirs[code, year] = result = frozenset(found)
         return result
 
+    def members_in(self, code: str, year: int) -> frozenset[str]:
+        """The units just below ``code`` in ``year``'s scope: existing that year, counting
+        for it (``contributors``), and not under another such unit. A body that took a plan
+        over has the communes that carry the old territory on; a district, its offices and
+        communes."""
+        inside = {c for c in self.contributors(code, year) if c != code and self.exists_in(c, year)}
+        return frozenset(c for c in inside if not self.parents_in(c, year) & inside)
+
     def contributors(self, code: str, year: int, *, heirs: bool = True) -> frozenset[str]:
         """The units whose own data counts for ``code`` in ``year`` (see the module's rule)."""
         if code not in self.units:

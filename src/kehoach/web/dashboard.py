@@ -15,6 +15,7 @@ they show changes: most requests at national scale render only the user's menu a
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 from decimal import Decimal
@@ -38,6 +39,8 @@ from kehoach.metrics import charts, core, engine
 from kehoach.metrics import facts as F
 from kehoach.metrics.labels import format_target, format_value, status_label
 from kehoach.orgunits.models import OrgUnit
+from kehoach.orgunits.rows import load_lineage
+from kehoach.plans import scope
 from kehoach.plans.models import Plan, TaskGroup, TimeBasis
 from kehoach.reporting.completeness import completeness
 from kehoach.reporting.models import ReportingPeriod, ReportState
@@ -143,17 +146,21 @@ def _unit_context(request, plan: Plan, unit: OrgUnit, year: int) -> dict:
     """Cards for ``unit`` and the grid of the units just below it, from one engine read of
     the unit and its children."""
     specs = F.plan_indicators(plan)
-    results = engine.cached_subtree(plan, unit.code, _span(plan, year), depth=1)
+    span = _span(plan, year)
+    results = dict(engine.cached_subtree(plan, unit.code, span, depth=1))  # kept: a copy
     own = results[unit.code]
     visible = access.visible_unit_ids(request.user)
     children = sorted(
         (
             c
-            for c in unit.children.all()
-            if (visible is None or c.pk in visible) and c.code in results
+            for c in _members(unit, year)
+            if (visible is None or c.pk in visible) and c.pk != unit.pk
         ),
         key=lambda c: (KIND_ORDER.get(c.kind, 9), c.code),
     )
+    for c in children:
+        if c.code not in results:  # in the scope through the lineage, not below by parent
+            results[c.code] = engine.cached_subtree(plan, c.code, span, depth=0)[c.code]
     rows = [{"unit": unit, "cells": _cells(own[year]), "total": True}]
     rows += [{"unit": c, "cells": _cells(results[c.code][year])} for c in children]
     return {
@@ -166,6 +173,17 @@ def _unit_context(request, plan: Plan, unit: OrgUnit, year: int) -> dict:
         "rows": rows,
         "has_children": bool(children),
     }
+
+
+def _members(unit: OrgUnit, year: int) -> list[OrgUnit]:
+    """The units shown under ``unit`` for ``year``: those just below it in that year's scope
+    (``Lineage.members_in``: a body that took a plan over shows the communes that carry the
+    old territory on)."""
+    if not OrgUnit.objects.filter(successor__isnull=False).exists():
+        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        return list(unit.children.valid_during(first, last))
+    codes = load_lineage().members_in(unit.code, year)
+    return list(OrgUnit.objects.filter(code__in=codes))
 
 
 def _completeness(period: ReportingPeriod | None, unit: OrgUnit, year: int, page) -> dict:
@@ -232,7 +250,7 @@ def dashboard(request):
     if code:
         unit = access.unit_or_404(user, code, "view")
     elif access.sees_everything(user):
-        unit = plan.owner or access.visible_units(user).filter(parent=None).first()
+        unit = scope.owner_in(plan, year) or access.visible_units(user).filter(parent=None).first()
     else:
         unit = access.home_unit(user)
     if unit is None:

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kehoach.accounts import access
-from kehoach.accounts.models import Role
 from kehoach.lib.problems import InvalidFile
 from kehoach.plans.parsing import parse_plan_bytes
 from kehoach.plans.planfile import dump, load_plan, validate
@@ -40,8 +39,8 @@ class UploadForm(forms.Form):
 
 
 def _may_load(user) -> None:
-    if not access.roles(user) & {Role.LEAD_OFFICE, Role.ADMIN}:
-        raise PermissionDenied
+    if not access.may(user, access.LOAD_PLAN):
+        raise PermissionDenied(access.ended_notice(user))
 
 
 @login_required

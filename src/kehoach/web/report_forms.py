@@ -4,6 +4,7 @@ report page and the lead office's review page)."""
 from django import forms
 from django.core.management.base import CommandError
 from django.http import Http404
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from kehoach.accounts import access
 from kehoach.exchange.excel import MAX_TEXT
 from kehoach.lib.text import nfc
+from kehoach.plans import scope
 from kehoach.registers.dated import DATED, records_of
 from kehoach.registers.models import BudgetLine
 from kehoach.reporting.assignment import carried_tasks
@@ -206,10 +208,15 @@ def report_context(report: UnitReport, plan) -> dict:
     files = list(report.attachments.order_by("uploaded_at", "pk"))
     for file in files:
         file.kind = FILE_KINDS.get(file.content_type, file.content_type)
+    lead = scope.lead_in(plan, period.year)
+    day = scope.year_day(plan, period.year)
     return {
         "report": report,
         "period": period,
         "unit": report.org_unit,
+        "lead_name": lead.name_on(day) if lead is not None else _("the lead office"),
+        "unit_ended": report.org_unit.valid_to is not None
+        and report.org_unit.valid_to < timezone.localdate(),
         "tasks": tasks,
         "rows": rows,
         "attachments": files,

@@ -8,6 +8,7 @@ unit's draft answers 404, a visible report one may not change answers 403.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -50,6 +51,10 @@ def my_report(request):
     unit = access.home_unit(request.user)
     if unit is None:
         return render(request, "web/reports/no_unit.html", status=404)
+    if unit.valid_to is not None and unit.valid_to < timezone.localdate():
+        # the unit has ended: its last year, read-only, and who carries on
+        last = UnitReport.objects.filter(org_unit=unit, period__year__lte=year)
+        year = last.aggregate(last=Max("period__year"))["last"] or min(year, unit.valid_to.year)
     return redirect("web:report", code=unit.code, year=year)
 
 
@@ -72,6 +77,7 @@ def _page(request, plan, report, *, form=None, status=200, **extra):
         attachment_form=AttachmentForm() if editable else None,
         upload_form=UploadForm() if editable else None,
         years=[y for y in plan.years() if y <= max(timezone.localdate().year, report.period.year)],
+        ended_notice=access.ended_text(unit) if context["unit_ended"] else "",
         **extra,
     )
     return render(request, "web/reports/report.html", context, status=status)

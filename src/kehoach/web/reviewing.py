@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehoach.accounts import access
+from kehoach.plans import scope
 from kehoach.reporting.completeness import completeness
 from kehoach.reporting.models import ReportState
 from kehoach.reporting.workflow import IllegalTransition, accept, return_report
@@ -34,17 +35,17 @@ def _year(request) -> int:
         return timezone.localdate().year
 
 
-def _may_review(user, plan) -> bool:
-    unit = plan.owner or access.home_unit(user)
-    return unit is not None and access.can(user, "review_report", unit)
+def _may_review(user, plan, year: int) -> bool:
+    unit = scope.owner_in(plan, year) or access.home_unit(user)
+    return unit is not None and access.can(user, access.REVIEW_REPORT, unit)
 
 
 @login_required
 def review_list(request):
     year = _year(request)
     plan, period = plan_and_period(year)
-    if not _may_review(request.user, plan):
-        raise PermissionDenied
+    if not _may_review(request.user, plan, year):
+        raise PermissionDenied(access.ended_notice(request.user))
     state = request.GET.get("state", "")
     if state not in ReportState.values:
         state = ""
