@@ -5,16 +5,29 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BIND   ?= 127.0.0.1:8000
 PASSWORD ?= kehoach@2025
+# Every package pinned, with hashes (`make lock` writes it from pyproject.toml's ranges).
+LOCK   := requirements.lock
+EXTRAS := test dev bench
+LOCK_ARGS ?=
 
-.PHONY: install run test lint format bench messages clean
+.PHONY: install lock run test lint format bench messages clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,dev,bench]'
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Write the lock again from pyproject.toml, keeping the pins still allowed;
+# `make lock LOCK_ARGS=--upgrade` moves every package to its newest allowed release.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml $(addprefix --extra ,$(EXTRAS)) --universal \
+	  --python-version 3.11 --generate-hashes --custom-compile-command 'make lock' \
+	  --quiet $(LOCK_ARGS) -o $(LOCK)
 
 run: install
 	$(BIN)/kehoach demo --password '$(PASSWORD)'
