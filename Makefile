@@ -10,7 +10,7 @@ LOCK   := requirements.lock
 EXTRAS := test dev bench
 LOCK_ARGS ?=
 
-.PHONY: install lock run test lint format bench messages clean
+.PHONY: install lock run test lint typecheck format bench messages clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ test: install
 lint: install
 	$(BIN)/ruff check $(wildcard src tests bench)
 	$(BIN)/ruff format --check $(wildcard src tests bench)
+	$(MAKE) --no-print-directory typecheck
+
+# mypy on the modules listed in pyproject.toml ([tool.mypy] files)
+typecheck: install
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix $(wildcard src tests bench)
@@ -51,4 +56,4 @@ messages: install
 	cd src/kehoach && ../../$(BIN)/kehoach makemessages -l vi --no-obsolete && ../../$(BIN)/kehoach compilemessages -l vi
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis
