@@ -17,14 +17,17 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r $(LOCK)
 	$(BIN)/pip install --quiet --no-deps -e .
-	$(BIN)/pip check
+	$(BIN)/pip check || { echo "$(LOCK) does not fit pyproject.toml: run make lock"; exit 1; }
 	touch $(STAMP)
 
 install: $(STAMP)
 
 # Write the lock again from pyproject.toml, keeping the pins still allowed;
 # `make lock LOCK_ARGS=--upgrade` moves every package to its newest allowed release.
-lock: install
+# Needs only uv (the one the lock pins), so it works when the lock no longer fits.
+lock:
+	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet \
+	  "$$(grep -o -m1 '^uv==[^ ]*' $(LOCK) 2>/dev/null || echo uv)"; }
 	$(BIN)/uv pip compile pyproject.toml $(addprefix --extra ,$(EXTRAS)) --universal \
 	  --python-version 3.11 --generate-hashes --custom-compile-command 'make lock' \
 	  --quiet $(LOCK_ARGS) -o $(LOCK)
