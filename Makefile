@@ -5,16 +5,32 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BIND   ?= 127.0.0.1:8000
 PASSWORD ?= kehoach@2025
+# Every package pinned, with hashes (`make lock` writes it from pyproject.toml's ranges).
+LOCK   := requirements.lock
+EXTRAS := test dev bench
+LOCK_ARGS ?=
 
-.PHONY: install run test lint format bench messages clean
+.PHONY: install lock run test lint typecheck format bench messages clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,dev,bench]'
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check || { echo "$(LOCK) does not fit pyproject.toml: run make lock"; exit 1; }
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Write the lock again from pyproject.toml, keeping the pins still allowed;
+# `make lock LOCK_ARGS=--upgrade` moves every package to its newest allowed release.
+# Needs only uv (the one the lock pins), so it works when the lock no longer fits.
+lock:
+	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet \
+	  "$$(grep -o -m1 '^uv==[^ ]*' $(LOCK) 2>/dev/null || echo uv)"; }
+	$(BIN)/uv pip compile pyproject.toml $(addprefix --extra ,$(EXTRAS)) --universal \
+	  --python-version 3.11 --generate-hashes --custom-compile-command 'make lock' \
+	  --quiet $(LOCK_ARGS) -o $(LOCK)
 
 run: install
 	$(BIN)/kehoach demo --password '$(PASSWORD)'
@@ -26,6 +42,11 @@ test: install
 lint: install
 	$(BIN)/ruff check $(wildcard src tests bench)
 	$(BIN)/ruff format --check $(wildcard src tests bench)
+	$(MAKE) --no-print-directory typecheck
+
+# mypy on the modules listed in pyproject.toml ([tool.mypy] files)
+typecheck: install
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix $(wildcard src tests bench)
@@ -38,4 +59,4 @@ messages: install
 	cd src/kehoach && ../../$(BIN)/kehoach makemessages -l vi --no-obsolete && ../../$(BIN)/kehoach compilemessages -l vi
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, OutputWrapper
 from django.utils.translation import gettext as _
 
 
-def write_output(stdout, text: str, path: str | None) -> None:
+def write_output(stdout: OutputWrapper, text: str, path: str | None) -> None:
     """``text`` into the file ``path`` (UTF-8), or onto ``stdout`` when there is none; a
     CommandError naming the file when it cannot be written."""
     if path is None:

@@ -4,12 +4,18 @@ Every importer (plan files, interchange files, Excel forms) collects all problem
 changes nothing when there is any, then raises :class:`InvalidFile` listing them.
 """
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
 
 
 def format_path(path: Sequence[str | int]) -> str:
@@ -48,7 +54,7 @@ class InvalidFile(Exception):
         return "\n".join([head, *(f"{self.filename}: {p}" for p in self.problems)])
 
 
-def schema_problems(validator, data) -> list[Problem]:
+def schema_problems(validator: "Validator", data: object) -> list[Problem]:
     """Validate ``data`` with a jsonschema validator; messages in the user's language."""
     problems: list[Problem] = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
@@ -58,7 +64,7 @@ def schema_problems(validator, data) -> list[Problem]:
     return problems
 
 
-def _schema_message(error) -> str:
+def _schema_message(error: "ValidationError") -> str:
     kind, arg, instance = error.validator, error.validator_value, error.instance
     if kind == "required":
         missing = [name for name in arg if isinstance(instance, dict) and name not in instance]
@@ -76,7 +82,7 @@ def _schema_message(error) -> str:
             "null": pgettext("json type", "empty (null)"),
             "boolean": pgettext("json type", "true or false"),
         }
-        wanted = arg if isinstance(arg, list) else [arg]
+        wanted: list[str] = arg if isinstance(arg, list) else [arg]
         return _("%(value)r is not %(type)s") % {
             "value": instance,
             "type": _(" or ").join(names.get(t, t) for t in wanted),
@@ -102,7 +108,7 @@ def _schema_message(error) -> str:
     return error.message
 
 
-def read_text(path) -> str:
+def read_text(path: str | os.PathLike[str]) -> str:
     """A user's file as UTF-8 text (a BOM allowed); InvalidFile naming the file otherwise."""
     name = str(path)
     try:

@@ -9,12 +9,12 @@ apostrophe: the cell stays text even when someone edits it and presses Enter), a
 control characters XML cannot hold (which would make openpyxl refuse the whole file).
 """
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")  # and full-width
 
 
-def put_text(cell, value) -> None:
+def put_text(cell: Cell, value: object) -> None:
     """Write ``value`` (None is empty) into ``cell`` as text that can never run as a formula."""
     text = "" if value is None else ILLEGAL_CHARACTERS_RE.sub("", str(value))
     cell.value = text

@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from math import lcm
+from typing import Any
 
 from kehoach.metrics.core import (
     AT_RISK_TOLERANCE,
@@ -53,7 +54,8 @@ def _meets_int(xn: int, xd: int, op: str, v: tuple[int, int], tol: tuple[int, in
     if op == "between":
         return c >= 0
     vn, vd = v
-    tn, td = tol  # approx: |x - v| <= tol
+    assert tol is not None  # approx: validate_target requires a tolerance
+    tn, td = tol  # |x - v| <= tol
     return abs(xn * vd - vn * xd) * td <= tn * xd * vd
 
 
@@ -64,6 +66,7 @@ def _reaches_int(
     if op in ("between", "=="):
         return _cmp(xn, xd, *v) >= 0
     if op == "approx":
+        assert tol is not None  # validate_target requires one
         (vn, vd), (tn, td) = v, tol
         return _cmp(xn, xd, vn * td - tn * vd, vd * td) >= 0
     return _meets_int(xn, xd, op, v, tol)
@@ -99,6 +102,7 @@ def assess_years(
         x, yy = y - x0, num * (den // q)
         n, sx, sxx, sy, sxy = n + 1, sx + x, sxx + x * x, sy + yy, sxy + x * yy
         sums.append((n, sx, sxx, sy, sxy))
+    given: tuple[int, tuple[int, int]] | None
     if baseline is not None:
         given = (baseline[0], to_decimal(baseline[1]).as_integer_ratio())
     else:
@@ -127,6 +131,7 @@ def assess_years(
         if baseline is None and not k:
             out[year] = Assessment(year, None, Status.NO_DATA, nxt)
             continue
+        assert given is not None  # a baseline, or a point reported by the year (k > 0)
         b_year, (bn, bd) = given
         (gn, gd), tol = tq[nxt.year]
         span = nxt.year - b_year
@@ -146,7 +151,7 @@ def assess_years(
             else:
                 top = sy * spread + (n * sxy - sx * sy) * (n * (nxt.year - x0) - sx)
                 projected = (top, den * n * spread)
-        common = {
+        common: dict[str, Any] = {
             "target": nxt,
             "expected": _ddiv(en, ed),
             "projected": None if projected is None else _ddiv(*projected),

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
-from typing import TypeVar
+from typing import Any, TypeVar
 
 AT_RISK_TOLERANCE = Decimal("0.10")
 OPS = (">=", ">", "<=", "<", "==", "between", "approx")
@@ -167,7 +167,8 @@ def _meets(x: Fraction, t: Target) -> bool:
         return x == v
     if t.op == "between":
         return x >= v  # a range "01-02": the floor is the target, the upper end the stretch
-    return abs(x - v) <= Fraction(t.tolerance)  # approx
+    assert t.tolerance is not None  # approx: validate_target requires one
+    return abs(x - v) <= Fraction(t.tolerance)
 
 
 def check_target(value: Decimal | int | None, target: Target) -> bool | None:
@@ -179,6 +180,7 @@ def stretch_met(value: Decimal | int | None, target: Target) -> bool | None:
     """For a range target, whether the upper (stretch) end is reached; None otherwise."""
     if value is None or target.op != "between":
         return None
+    assert target.max is not None  # between: validate_target requires one
     return Fraction(to_decimal(value)) >= Fraction(target.max)
 
 
@@ -187,6 +189,7 @@ def _reaches(x: Fraction, t: Target) -> bool:
     if t.op == "between" or t.op == "==":
         return x >= Fraction(t.value)
     if t.op == "approx":
+        assert t.tolerance is not None  # validate_target requires one
         return x >= Fraction(t.value) - Fraction(t.tolerance)
     return _meets(x, t)
 
@@ -442,7 +445,7 @@ def assess(
     else:
         expected = b_val + (goal - b_val) * Fraction(year - b_year, nxt.year - b_year)
     projected = linear_trend(points, nxt.year) if points else None
-    common = {
+    common: dict[str, Any] = {
         "target": nxt,
         "expected": _dec(expected),
         "projected": None if projected is None else _dec(projected),

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 Date = datetime.date
@@ -239,7 +239,7 @@ class Lineage:
     def lineage(self, code: str) -> UnitLineage:
         """Predecessors and successors through every event (a split's parts included)."""
 
-        def walk(start: str, step) -> tuple[str, ...]:
+        def walk(start: str, step: Callable[[str], Iterable[str]]) -> tuple[str, ...]:
             order, seen, queue = [], {start}, [start]
             while queue:
                 unit = queue.pop(0)

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 from .funding import funding
 from .matching import fold
-from .metadata import read_metadata
+from .metadata import Metadata, read_metadata
 from .objectives import read_objectives
 from .organisation import find_units, party_of, reporting_rule
 from .reading import Line, SourceText, split_lines
@@ -87,7 +87,7 @@ class _Review:
         self.items: dict[int, list[ReviewItem]] = defaultdict(list)
         self.why_not: dict[int, str] = {}
 
-    def place(self, line: Line | None, placed_as: str, confidence: float, note: str = ""):
+    def place(self, line: Line | None, placed_as: str, confidence: float, note: str = "") -> None:
         if line is not None:
             item = ReviewItem(line.no, line.text, placed_as, round(confidence, 2), note)
             self.items[line.no].append(item)
@@ -120,7 +120,7 @@ def _start_year(period: dict, issued_on: str | None, bases: list[dict]) -> int:
     return min(max(period["from"], year), period["to"])
 
 
-def _code(meta, period: dict) -> str:
+def _code(meta: Metadata, period: dict) -> str:
     topic = "KH"
     for text in (meta.title, meta.preamble):
         folded = fold(text)
@@ -196,7 +196,11 @@ def draft_plan(source: SourceText) -> ParseResult:
                 review.place(g.node.line, f"task_groups[{code}]", 0.9)
             tasks = []
             for k, t in enumerate(g.tasks, start=1):
-                task = {"code": f"{code}.{k}", "text": t.text, "lead": t.lead[:255]}
+                task: dict[str, str | list[str]] = {
+                    "code": f"{code}.{k}",
+                    "text": t.text,
+                    "lead": t.lead[:255],
+                }
                 task["coordinating"] = t.coordinating
                 tasks.append(task)
                 for line in t.lines:

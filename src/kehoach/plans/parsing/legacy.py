@@ -148,6 +148,8 @@ def decode_vni(text: str) -> str:
     """Text whose characters are VNI codes (as Latin-1/cp1252 shows them) -> Unicode."""
     out = []
     i, n = 0, len(text)
+    modifier: str | None
+    tone: str | None
     while i < n:
         c = text[i]
         low = c.lower()

@@ -48,6 +48,7 @@ def read_objectives(part: Node, period_to: int, start_year: int) -> ObjectivesDr
         leaves = [c for c in node.children if not c.children]
         numbered = headings = 0
         for child in node.children:
+            assert child.line is not None  # every node but the outline's root has its line
             if child.children:
                 headings += 1
                 out.headings.append(child)

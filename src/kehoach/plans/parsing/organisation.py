@@ -274,7 +274,7 @@ def reporting_rule(duties: list[tuple[str, str]]) -> Rule:
             if m["x"]:
                 u = _unit_at(units, m.start("x"))
                 qua = re.match(r"\s*\(qua\s+", text[u.end :]) if u else None
-                if qua:  # "về UBND xã (qua công chức ...)": the office that consolidates
+                if u and qua:  # "về UBND xã (qua công chức ...)": the office that consolidates
                     u = _unit_at(units, u.end + qua.end()) or u
                 if u and re.match(r"[^.;]{0,80}?tong hop", folded[u.end :]):
                     consolidator = consolidator or u

@@ -155,11 +155,9 @@ def _unit_at(text: str, folded: str, pos: int) -> tuple[str, int, bool]:
 def _word_unit(text: str, folded: str, pos: int) -> tuple[str, int, bool]:
     per_year = False
     m = _UNIT_RE.match(folded, pos)
-    unit_start = unit_end = None
-    if m or (m := _SLASH_UNIT.match(text, pos)):
-        unit_start, unit_end = m.start(1), m.end(1)
-    if unit_start is None:
+    if not (m or (m := _SLASH_UNIT.match(text, pos))):
         return "", pos, False
+    unit_start, unit_end = m.start(1), m.end(1)
     while (m := _SLASH_MORE.match(text, unit_end)) and fold(m.group(1)) != "nam":
         unit_end = m.end()
     if m := re.match(r"/\s*năm(?!\w)", text[unit_end:]):

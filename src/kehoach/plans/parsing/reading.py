@@ -16,9 +16,16 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from .legacy import decode_tcvn3, decode_vni, vietnamese_score
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.opc.part import XmlPart
+    from lxml.etree import _Element
 
 
 @dataclass
@@ -144,7 +151,7 @@ def docx_text(data: bytes) -> str:
 
     text_tag, tab, breaks = qn("w:t"), qn("w:tab"), {qn("w:br"), qn("w:cr")}
 
-    def paragraph(p) -> None:
+    def paragraph(p: _Element) -> None:
         parts = []
         for n in p.iter():
             if n.tag == text_tag:
@@ -155,7 +162,7 @@ def docx_text(data: bytes) -> str:
                 parts.append("\n")
         lines.append(numbering.prefix(p) + "".join(parts))
 
-    def walk(element) -> None:
+    def walk(element: _Element) -> None:
         for child in element.iterchildren():
             if child.tag == qn("w:p"):
                 paragraph(child)
@@ -174,7 +181,7 @@ def docx_text(data: bytes) -> str:
 class _Numbering:
     """Word's automatic list numbers ("1.", "a)", "I.", bullets) written out as text."""
 
-    _FORMATS = {
+    _FORMATS: dict[str, Callable[[int], str]] = {
         "decimal": str,
         "decimalZero": lambda n: f"{n:02d}",
         "lowerLetter": lambda n: chr(96 + (n - 1) % 26 + 1),
@@ -183,10 +190,12 @@ class _Numbering:
         "upperRoman": roman,
     }
 
-    def __init__(self, document, qn):
+    def __init__(self, document: Document, qn: Callable[[str], str]) -> None:
         self.qn = qn
-        self.levels: dict[tuple[str, str], tuple[str, str, int]] = {}
-        self.counters: dict[str, dict[int, int]] = {}
+        # (numId, ilvl) -> (format, text, start); looked up with numId None for a paragraph
+        # whose numbering properties name none
+        self.levels: dict[tuple[str | None, str], tuple[str, str, int]] = {}
+        self.counters: dict[str | None, dict[int, int]] = {}
         self.by_style: dict[str, tuple[str, str]] = {}
         for style in document.styles.element.iterchildren(qn("w:style")):
             num_pr = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
@@ -199,7 +208,7 @@ class _Numbering:
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
         try:  # the relationship itself: ``numbering_part`` would try to create a missing one
-            root = document.part.part_related_by(RT.NUMBERING).element
+            root = cast("XmlPart", document.part.part_related_by(RT.NUMBERING)).element
         except KeyError:
             return  # a document without numbering definitions
         abstract = {}
@@ -221,7 +230,7 @@ class _Numbering:
                 for ilvl, spec in abstract.get(ref.get(qn("w:val")), {}).items():
                     self.levels[(num.get(qn("w:numId")), ilvl)] = spec
 
-    def prefix(self, p) -> str:
+    def prefix(self, p: _Element) -> str:
         qn = self.qn
         num_pr = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
         if num_pr is not None:

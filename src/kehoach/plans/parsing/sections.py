@@ -235,7 +235,7 @@ def partition(lines: list[Line]) -> Zones:
             break
     return Zones(
         header=header,
-        doc_type=doc_type_of(lines[type_at].text) if type_at is not None else "",
+        doc_type=(doc_type_of(lines[type_at].text) or "") if type_at is not None else "",
         doc_type_line=lines[type_at] if type_at is not None else None,
         title=title,
         preamble=preamble,

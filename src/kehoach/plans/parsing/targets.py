@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from .matching import capitalise, fold, lower_first
 from .quantities import PER_YEAR, Quantity, YearPhrase, find_quantities, year_phrases
@@ -139,7 +140,7 @@ def _strip_edges(orig: str, fold_: str) -> tuple[int, int]:
                 s >= a
                 and fold_.startswith(w, s)
                 and (s == a or not fold_[s - 1].isalnum())
-                and orig[s:b].lower() in _EDGE_WORDS[w] | {w}
+                and orig[s:b].lower() in cast("set[str]", _EDGE_WORDS[w]) | {w}
             ):
                 b = s
                 break
@@ -229,7 +230,7 @@ def indicators_in(text: str, ctx: YearContext) -> list[IndicatorDraft]:
     return [_draft(g, text, folded, ctx, phrases, drop_always) for g in groups]
 
 
-def _assign_years(qs: list[Quantity], phrases: list[YearPhrase], c_start: int, c_end: int):
+def _assign_years(qs: list[Quantity], phrases: list[YearPhrase], c_start: int, c_end: int) -> None:
     used: set[int] = set()
     for i, q in enumerate(qs):
         lo = qs[i - 1].end if i else c_start
@@ -254,7 +255,9 @@ def _assign_years(qs: list[Quantity], phrases: list[YearPhrase], c_start: int, c
         q.year, q.year_source = phrases[k].year, "sentence"
 
 
-def _new_subject(text, folded, prev: Quantity, q: Quantity, phrases) -> int | None:
+def _new_subject(
+    text: str, folded: str, prev: Quantity, q: Quantity, phrases: list[YearPhrase]
+) -> int | None:
     """Where the new subject between two quantities starts, or None if there is none."""
     lo, hi = prev.end, q.chain_start
     inside = [p for p in phrases if lo <= p.start and p.end <= hi]
@@ -273,7 +276,14 @@ def _years(q: Quantity, ctx: YearContext) -> set[int]:
     return {q.year} if q.year is not None else set()
 
 
-def _tail(text, folded, g: _Group, phrases, drop, from_unit: bool) -> str:
+def _tail(
+    text: str,
+    folded: str,
+    g: _Group,
+    phrases: list[YearPhrase],
+    drop: list[tuple[int, int]],
+    from_unit: bool,
+) -> str:
     q = g.quantities[0]
     end = g.tail_end if g.tail_end is not None else len(text)
     if len(g.quantities) > 1:
@@ -284,7 +294,14 @@ def _tail(text, folded, g: _Group, phrases, drop, from_unit: bool) -> str:
     return _clean(text, folded, q.unit_start if from_unit else q.end, end, drop)
 
 
-def _draft(g: _Group, text, folded, ctx: YearContext, phrases, drop) -> IndicatorDraft:
+def _draft(
+    g: _Group,
+    text: str,
+    folded: str,
+    ctx: YearContext,
+    phrases: list[YearPhrase],
+    drop: list[tuple[int, int]],
+) -> IndicatorDraft:
     first = g.quantities[0]
     notes: list[str] = []
     name = g.subject
@@ -361,7 +378,7 @@ def _target(q: Quantity, op: str, year: int) -> TargetDraft:
         op = ">="
     t = TargetDraft(year, op, q.value)
     written = f"{_format(q.value)}{q.unit if q.unit == '%' else ' ' + q.unit}".strip()
-    if op == "between":
+    if op == "between" and q.max is not None:  # (a "between" without a max became ">=")
         t.max = q.max
         low, high = _format(q.value), _format(q.max)
         t.note = f'"{low}-{high}": mức sàn {low}, mức phấn đấu {high}'
