@@ -1,6 +1,9 @@
 """The standard cast for tests: the default plan loaded, and factories for the rest."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from kehoach.plans.planfile import load_default_plan
 
@@ -65,3 +68,15 @@ class Cast:
 @pytest.fixture
 def cast(default_plan):
     return Cast(default_plan)
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker):
+    """``kehoach demo`` built once for a test module whose tests only read it (it takes a
+    while); each test still needs ``db``. The demo's plan."""
+    from kehoach.plans.models import Plan
+
+    with django_db_blocker.unblock():
+        call_command("demo", "--password", "x-12345678", stdout=io.StringIO())
+        yield Plan.objects.get()
+        call_command("flush", interactive=False)

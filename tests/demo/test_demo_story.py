@@ -23,7 +23,6 @@ from kehoach.metrics import facts as F
 from kehoach.orgunits.lineage import rollup
 from kehoach.orgunits.models import OrgUnit, ReorganisationEvent
 from kehoach.orgunits.rows import load_lineage
-from kehoach.plans.models import Plan
 from kehoach.registers.models import KeyProduct
 from kehoach.reporting.assignment import carried_tasks
 from kehoach.reporting.models import ReportingPeriod, UnitPlanTask, UnitReport
@@ -32,18 +31,10 @@ YEARS = range(2022, 2027)
 MERGED = ("X01", "X02", "X03")
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """One demo for the module (it takes a while); the tests only read it."""
-    with django_db_blocker.unblock():
-        call_command("demo", "--password", "x-12345678", stdout=io.StringIO())
-        yield Plan.objects.get()
-        call_command("flush", interactive=False)
-
-
 @pytest.fixture
-def plan(demo, db):
-    return demo
+def plan(demo_once, db):
+    """One demo for the module (``demo_once``); the tests only read it."""
+    return demo_once
 
 
 @pytest.fixture

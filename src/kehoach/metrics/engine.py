@@ -508,6 +508,26 @@ def _lineage(using: str | None):
     return load_lineage()
 
 
+def counted_units(
+    code: str, years: Iterable[int], using: str | None = None
+) -> dict[int, frozenset[str]]:
+    """For each year, the codes of the units whose own records make ``code``'s values that
+    year, as ``_evaluate`` adds them up: the lineage's contributors (``_lineage_sum``) once a
+    unit has ended into a successor, else ``code`` and every unit below it (``_rollup``).
+    The records behind a number (``metrics.evidence``) are read from these units."""
+    using = using or _using()
+    lineage = _lineage(using)
+    if lineage is not None:
+        if code not in lineage.units:
+            raise UnknownUnitError(_("Unknown org unit %(code)s.") % {"code": code})
+        return {year: lineage.contributors(code, year) for year in years}
+    units = _Units(F.unit_rows(using))
+    if code not in units.tree:
+        raise UnknownUnitError(_("Unknown org unit %(code)s.") % {"code": code})
+    below = frozenset(units.below(code))
+    return {year: below for year in years}
+
+
 def _lineage_sum(lineage, code: str, own: dict[int, list[int]], id_of, span: range) -> list[int]:
     """For each fact and year, the sum over the units whose data counts for ``code`` in that
     year (``orgunits.lineage``: its units of that year and its predecessors, as a set)."""

@@ -16,19 +16,25 @@ engine (``engine.py``) turns these facts into indicator values with the pure cor
 ``value_chain``    of those, products along a value chain since 31/12 or before
 ``covered``        records of any register dated in the year (budget lines count)
 =================  =========================================================================
+
+Which records make each fact is defined once, below (``FLOWS``, ``snapshot_q`` and its
+``InForce`` rules, ``COVERAGE``): the ORM queries, the fast SQL and the listing of the records
+behind a number (``metrics.evidence``) are all made from those definitions.
 """
 
 from __future__ import annotations
 
 import datetime
 import threading
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
+from django.db.models.sql import Query
 
 from kehoach.metrics import core
 from kehoach.orgunits.models import OrgUnit
@@ -55,14 +61,185 @@ PROTECTED = "protected"
 VALUE_CHAIN = "value_chain"
 COVERED = "covered"
 
-# Registers whose dated records show a unit was active in a year (beyond the ones counted).
-DATED_FIELDS = (
-    (KeyProduct, ("recognised_on", "value_chain_since", "ended_on")),
-    (IPTitle, ("filed_on", "granted_on")),
-    (QualityInspection, ("inspected_on",)),
-    (Training, ("held_on",)),
+# --- Which records make each fact: defined once, read by every query and listing --------------
+#
+# Each fact's records are defined here, once, by fields and bounds: the ORM queries below
+# (``load_facts``), the engine's fast SQL (``load_arrays``) and the listing of the records
+# behind a number (``metrics.evidence``) are all made from these definitions, so the records
+# a page lists are the records the engine counted.
+
+
+@dataclass(frozen=True)
+class Dated:
+    """Records of ``model`` dated in a year by ``field``: a year number, or a date (its year)."""
+
+    model: type
+    field: str
+
+    @property
+    def is_year(self) -> bool:
+        return not isinstance(self.model._meta.get_field(self.field), models.DateField)
+
+    def q(self, year: int) -> Q:
+        """The records dated in ``year``."""
+        return Q(**{self.field if self.is_year else f"{self.field}__year": year})
+
+    def orm_year(self):
+        """The record's year as an ORM expression (NULL when the date is empty)."""
+        return models.F(self.field) if self.is_year else ExtractYear(self.field)
+
+    def sql(self, q: _Sql) -> str:
+        """The record's year in the fast path's SQL."""
+        return q.c(self.model, self.field) if self.is_year else q.year(self.model, self.field)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A fact of the records ``dated`` in the year that ``where(plan)`` picks (all: None):
+    Σ ``amount``, or their number when ``amount`` is None."""
+
+    dated: Dated
+    where: Callable[[Plan], Q] | None = None
+    amount: str | None = None
+
+    @property
+    def model(self) -> type:
+        return self.dated.model
+
+    def condition(self, plan: Plan) -> Q:
+        return Q() if self.where is None else self.where(plan)
+
+    def q(self, plan: Plan, year: int) -> Q:
+        """The records making the fact in ``year``."""
+        return self.dated.q(year) & self.condition(plan)
+
+
+@dataclass(frozen=True)
+class InForce:
+    """Records of ``model`` in force at the end of a day (a year's end, 31/12/Y): ``start`` on
+    or before it (empty: since always, or never when ``start_required``) and ``stop`` empty
+    or after it (on or after it when ``stop_inclusive``).
+
+    The same rule for the ORM (``q``), for the fast path's integer years (``years_sql`` and
+    ``clip``: at the end of which years a record is in force, from its dates' years) and for
+    one record in Python (``holds``); tests/metrics/test_evidence.py checks they agree."""
+
+    model: type
+    start: str
+    stop: str | None = None
+    start_required: bool = False
+    stop_inclusive: bool = False
+
+    def q(self, day: datetime.date, prefix: str = "") -> Q:
+        found = Q(**{f"{prefix}{self.start}__lte": day})
+        if not self.start_required:
+            found |= Q(**{f"{prefix}{self.start}__isnull": True})
+        if self.stop is not None:
+            after = "gte" if self.stop_inclusive else "gt"
+            found &= Q(**{f"{prefix}{self.stop}__isnull": True}) | Q(
+                **{f"{prefix}{self.stop}__{after}": day}
+            )
+        return found
+
+    def holds(self, record, day: datetime.date) -> bool:
+        start = getattr(record, self.start)
+        if start is None:
+            if self.start_required:
+                return False
+        elif start > day:
+            return False
+        stop = None if self.stop is None else getattr(record, self.stop)
+        if stop is None:
+            return True
+        return stop >= day if self.stop_inclusive else stop > day
+
+    def years_sql(self, q: _Sql) -> tuple[str, str]:
+        """SQL for the first and the last year at whose 31/12 a record is in force, from its
+        dates (NULL: no bound; a NULL first year of a ``start_required`` rule: never)."""
+        first = q.year(self.model, self.start)
+        if self.stop is None:
+            return first, "NULL"
+        stop, year = q.c(self.model, self.stop), q.year(self.model, self.stop)
+        if not self.stop_inclusive:  # stop after 31/12/Y: Y < year(stop)
+            return first, f"({year} - 1)"
+        # stop on or after 31/12/Y: Y < year(stop), or Y = year(stop) when it stops on a 31/12
+        dec31 = q.dec31(self.model, self.stop)
+        return (
+            first,
+            f"CASE WHEN {stop} IS NULL THEN NULL WHEN {dec31} THEN {year} ELSE {year} - 1 END",
+        )
+
+    def clip(self, first: int | None, last: int | None, lo: int, hi: int) -> tuple[int, int]:
+        """The years of [lo, hi] at whose end a record with these first and last years (as
+        ``years_sql``) is in force, as (from, to): empty when from > to."""
+        if first is None:
+            if self.start_required:
+                return lo, lo - 1
+            first = lo
+        return max(first, lo), hi if last is None else min(last, hi)
+
+
+# Flow facts: the records dated in the year.
+BUDGET_DATED = Dated(BudgetLine, "year")
+STARTUP_DATED = Dated(Startup, "supported_on")
+PROJECT_DATED = Dated(STProject, "year")
+
+
+def _kind(kind: str) -> Callable[[Plan], Q]:
+    return lambda plan: Q(kind=kind)
+
+
+def _since_start(plan: Plan) -> Q:
+    return Q(supported_on__gte=plan.start_date)
+
+
+FLOWS: dict[str, Flow] = {
+    BUDGET_ST: Flow(BUDGET_DATED, _kind(BudgetKind.SCIENCE_TECHNOLOGY), "amount"),
+    BUDGET_TOTAL: Flow(BUDGET_DATED, _kind(BudgetKind.TOTAL), "amount"),
+    # counted from the plan's start date (a year's start-ups before it cover the year only)
+    STARTUPS: Flow(STARTUP_DATED, _since_start),
+    PROJECTS: Flow(PROJECT_DATED),
+}
+
+# Snapshot facts: key products at a year's end.
+PRODUCT_EXISTS = InForce(KeyProduct, "recognised_on", "ended_on")
+TITLE_PROTECTS = InForce(IPTitle, "granted_on", "expires_on", True, True)
+ON_VALUE_CHAIN = InForce(KeyProduct, "value_chain_since", start_required=True)
+
+
+def snapshot_q(fact: str, day: datetime.date) -> Q:
+    """The key products making ``fact`` (``EXISTING``, ``PROTECTED``, ``VALUE_CHAIN``) at the
+    end of ``day``: existing then; protected by at least one title (a product counts once);
+    along a value chain since then or before."""
+    exists = PRODUCT_EXISTS.q(day)
+    if fact == EXISTING:
+        return exists
+    if fact == PROTECTED:
+        titles = IPTitle.objects.filter(TITLE_PROTECTS.q(day), product=OuterRef("pk"))
+        return exists & Exists(titles)
+    if fact == VALUE_CHAIN:
+        return exists & ON_VALUE_CHAIN.q(day)
+    raise KeyError(fact)
+
+
+SNAPSHOTS = (EXISTING, PROTECTED, VALUE_CHAIN)
+
+# Coverage: a unit is covered in a year when it holds a record of any register dated in it.
+COVERAGE: tuple[Dated, ...] = (
+    BUDGET_DATED,
+    STARTUP_DATED,
+    PROJECT_DATED,
+    Dated(KeyProduct, "recognised_on"),
+    Dated(KeyProduct, "value_chain_since"),
+    Dated(KeyProduct, "ended_on"),
+    Dated(IPTitle, "filed_on"),
+    Dated(IPTitle, "granted_on"),
+    Dated(QualityInspection, "inspected_on"),
+    Dated(Training, "held_on"),
+    Dated(Initiative, "year"),
 )
-YEAR_FIELDS = ((Initiative, "year"),)
+# Every flow's records cover their year (its queries read every record dated, picked or not).
+assert all(flow.dated in COVERAGE for flow in FLOWS.values())
 
 # Above this many units, a subtree's queries read every unit rather than a long IN list
 # (the UNION repeats the list nine times; old SQLite builds allow 999 parameters).
@@ -119,6 +296,14 @@ def _scoped(qs, unit_ids: Collection[int] | None):
     return qs
 
 
+def _flow_groups() -> dict[Dated, list[str]]:
+    """The flow facts by their records' dating: the facts of one register, one query."""
+    groups: dict[Dated, list[str]] = {}
+    for name, flow in FLOWS.items():
+        groups.setdefault(flow.dated, []).append(name)
+    return groups
+
+
 def load_facts(
     plan: Plan, years: Iterable[int], unit_ids: Collection[int] | None = None
 ) -> OwnFacts:
@@ -132,39 +317,24 @@ def load_facts(
     years = sorted(set(years))
     own: OwnFacts = {}
     covered: set[tuple[int, int]] = set()
-    # Each query yields each (unit, year) once: plain assignment is enough.
-    budget = (
-        _scoped(BudgetLine.objects, unit_ids)
-        .values_list("org_unit_id", "year")
-        .annotate(
-            st=Sum("amount", filter=Q(kind=BudgetKind.SCIENCE_TECHNOLOGY)),
-            total=Sum("amount", filter=Q(kind=BudgetKind.TOTAL)),
-        )
-    )
-    for unit_id, year, st, total in budget:
-        covered.add((unit_id, year))
-        facts = own.setdefault(unit_id, {})
-        if st is not None:
-            facts[BUDGET_ST, year] = int(st)
-        if total is not None:
-            facts[BUDGET_TOTAL, year] = int(total)
-
-    startups = (
-        _scoped(Startup.objects, unit_ids)
-        .filter(supported_on__isnull=False)
-        .annotate(y=ExtractYear("supported_on"))
-        .values_list("org_unit_id", "y")
-        .annotate(n=Count("id", filter=Q(supported_on__gte=plan.start_date)))
-    )
-    for unit_id, year, n in startups:
-        covered.add((unit_id, year))
-        if n:
-            own.setdefault(unit_id, {})[STARTUPS, year] = n
-
-    projects = _scoped(STProject.objects, unit_ids).values_list("org_unit_id", "year")
-    for unit_id, year, n in projects.annotate(n=Count("id")):
-        covered.add((unit_id, year))
-        own.setdefault(unit_id, {})[PROJECTS, year] = n
+    # One query per register of flow facts, grouped by unit and year: every record dated in
+    # a year covers it; a sum is kept when a record was picked, a count when not 0.
+    for dated, names in _flow_groups().items():
+        aggregates = {}
+        for name in names:
+            flow = FLOWS[name]
+            picked = None if flow.where is None else flow.where(plan)
+            if flow.amount is None:
+                aggregates[name] = Count("id", filter=picked)
+            else:
+                aggregates[name] = Sum(flow.amount, filter=picked)
+        qs = _scoped(dated.model.objects, unit_ids).filter(**{f"{dated.field}__isnull": False})
+        qs = qs.annotate(y=dated.orm_year()).values_list("org_unit_id", "y")
+        for unit_id, year, *values in qs.annotate(**aggregates):
+            covered.add((unit_id, year))
+            for name, value in zip(names, values, strict=True):
+                if value is not None and (value or FLOWS[name].amount is not None):
+                    own.setdefault(unit_id, {})[name, year] = int(value)
 
     covered.update(_dated_pairs(unit_ids))
 
@@ -172,13 +342,9 @@ def load_facts(
         for unit_id, *counts in _snapshot_rows(years, unit_ids):
             facts = own.setdefault(unit_id, {})
             for i, year in enumerate(years):
-                existing, protected, chain = counts[3 * i : 3 * i + 3]
-                if existing:
-                    facts[EXISTING, year] = existing
-                if protected:
-                    facts[PROTECTED, year] = protected
-                if chain:
-                    facts[VALUE_CHAIN, year] = chain
+                for fact, n in zip(SNAPSHOTS, counts[3 * i : 3 * i + 3], strict=True):
+                    if n:
+                        facts[fact, year] = n
 
     for unit_id, year in covered:
         own.setdefault(unit_id, {})[COVERED, year] = 1
@@ -186,33 +352,25 @@ def load_facts(
 
 
 def _dated_pairs(unit_ids: Collection[int] | None) -> list[tuple[int, int]]:
-    """Distinct (unit id, year) of the other dated registers, in one UNION query."""
+    """Distinct (unit id, year) of the registers' other dates, in one UNION query."""
+    flows = {flow.dated for flow in FLOWS.values()}
     parts = []
-    for model, fields in DATED_FIELDS:
-        for field in fields:
-            qs = _scoped(model.objects, unit_ids).filter(**{f"{field}__isnull": False})
-            qs = qs.annotate(y=ExtractYear(field)).values_list("org_unit_id", "y")
-            parts.append(qs)
-    for model, field in YEAR_FIELDS:
-        parts.append(_scoped(model.objects, unit_ids).values_list("org_unit_id", field))
+    for dated in COVERAGE:
+        if dated in flows:
+            continue
+        qs = _scoped(dated.model.objects, unit_ids).filter(**{f"{dated.field}__isnull": False})
+        parts.append(qs.annotate(y=dated.orm_year()).values_list("org_unit_id", "y"))
     first, *rest = parts
     return list(first.union(*rest))
 
 
 def _snapshot_rows(years: list[int], unit_ids: Collection[int] | None):
-    """Per unit, for each year: (existing, protected, value chain) key products at 31/12."""
+    """Per unit, for each year: its ``SNAPSHOTS`` (existing, protected, value chain) at 31/12."""
     columns = {}
     for year in years:
         end = datetime.date(year, 12, 31)
-        exists = (Q(recognised_on__isnull=True) | Q(recognised_on__lte=end)) & (
-            Q(ended_on__isnull=True) | Q(ended_on__gt=end)
-        )
-        titles = IPTitle.objects.filter(product=OuterRef("pk"), granted_on__lte=end).filter(
-            Q(expires_on__isnull=True) | Q(expires_on__gte=end)
-        )
-        columns[f"e{year}"] = Count("id", filter=exists)
-        columns[f"p{year}"] = Count("id", filter=exists & Exists(titles))
-        columns[f"v{year}"] = Count("id", filter=exists & Q(value_chain_since__lte=end))
+        for fact, letter in zip(SNAPSHOTS, "epv", strict=True):
+            columns[f"{letter}{year}"] = Count("id", filter=snapshot_q(fact, end))
     qs = _scoped(KeyProduct.objects, unit_ids).values("org_unit_id").annotate(**columns)
     names = ["org_unit_id"] + [f"{c}{y}" for y in years for c in "epv"]
     return qs.values_list(*names)
@@ -223,14 +381,9 @@ def _snapshot_rows(years: list[int], unit_ids: Collection[int] | None):
 # ``load_arrays`` gives, for every unit id, one flat list of ints: fact ``f`` (an index of
 # ``FACTS``) of year ``span[j]`` at ``f * len(span) + j``. Sums are taken in the database
 # (GROUP BY unit, year); key products and their IP titles come as one row each with the years
-# computed in SQL, and are turned into the year-end snapshot counts here, with integer years:
-#
-# - a product exists at 31/12/Y when (no recognition date or recognised in Y or before) and
-#   (no end date or ended after Y): Y in [year(recognised_on), year(ended_on) - 1];
-# - a title protects at 31/12/Y when granted in Y or before and not expired then (expires_on
-#   empty or on or after 31/12/Y): Y in [year(granted_on), year(expires_on) - 1], or up to
-#   year(expires_on) itself when it expires on a 31/12;
-# - on a value chain at 31/12/Y when year(value_chain_since) <= Y.
+# computed in SQL (``InForce.years_sql``: the first and last year at whose 31/12 each is in
+# force), and are turned into the year-end snapshot counts here (``InForce.clip``). Every
+# filter is made from the definitions above: a flow's ``where`` is compiled to SQL by the ORM.
 #
 # Queries go through a raw cursor (integers only: no row converters). Limited to a subtree,
 # every query carries the subtree as a recursive CTE, so the database reads only its rows.
@@ -270,6 +423,7 @@ class _Sql:
 
     def __init__(self, connection, root_id: int | None, unit_ids: Iterable[int] | None):
         qn = connection.ops.quote_name
+        self.connection = connection
         self.vendor = connection.vendor
         self.qn = qn
         # SQLite: "+column" keeps a range on the year from choosing the year index (and
@@ -299,6 +453,13 @@ class _Sql:
 
     def dec31(self, model, name: str) -> str:
         return _DEC31_SQL[self.vendor].format(c=self.c(model, name))
+
+    def where(self, model, condition: Q) -> tuple[str, list]:
+        """An ORM condition on ``model``'s rows as SQL and its parameters, its columns named
+        with the table (the queries here read it without an alias)."""
+        query = Query(model)
+        node = query.build_where(condition)
+        return node.as_sql(query.get_compiler(connection=self.connection), self.connection)
 
     def in_scope(self, model, alias: str = "") -> str:
         """`` AND <unit column> IN <scope>`` when the queries are limited."""
@@ -342,80 +503,40 @@ def load_arrays(
 
     q = _Sql(connection, root_id, unit_ids)
     cte, cte_params = q.cte, q.cte_params
-    b_st, b_tot, b_su, b_pr = I_ST * ny, I_TOTAL * ny, I_STARTUPS * ny, I_PROJECTS * ny
     b_ex, b_prot, b_vc, b_cov = I_EXISTING * ny, I_PROTECTED * ny, I_CHAIN * ny, I_COVERED * ny
-    start = connection.ops.adapt_datefield_value(plan.start_date)
-    # Budget: Σ per unit and year, both kinds in one pass. The biggest of the queries: for
-    # every unit it runs on a second connection, in a thread, while the others run here.
-    unit, year, kind, amount = (q.c(BudgetLine, n) for n in ("org_unit", "year", "kind", "amount"))
-    budget_sql = (
-        f"{cte}SELECT {unit}, {year}, "
-        f"CAST(SUM(CASE WHEN {kind} = %s THEN {amount} ELSE 0 END) AS BIGINT), "
-        f"CAST(SUM(CASE WHEN {kind} = %s THEN {amount} ELSE 0 END) AS BIGINT) "
-        f"FROM {q.t(BudgetLine)} WHERE {q.noindex}{year} BETWEEN %s AND %s"
-        f"{q.in_scope(BudgetLine)} GROUP BY 1, 2"
-    )
-    budget_params = [*cte_params, BudgetKind.SCIENCE_TECHNOLOGY, BudgetKind.TOTAL, y0, y1]
+    # Flow facts: per register, Σ (or number) per unit and year of each of its facts, in one
+    # pass. The budget's is the biggest: for every unit it runs on a second connection, in a
+    # thread, while the others run here.
+    flows = [
+        (names, *_flow_sql(q, plan, dated, names, y0, y1))
+        for dated, names in _flow_groups().items()
+    ]
+    side = None
     if q.scope is None and not connection.in_atomic_block:
-        budget = _side_pool().submit(_fetch_all, using, budget_sql, budget_params)
-    else:
-        budget = None
+        names, sql, params = flows[0]
+        side = (names, _side_pool().submit(_fetch_all, using, sql, params))
+        flows = flows[1:]
     with connection.cursor() as cur:
-        if budget is None:
-            cur.execute(budget_sql, budget_params)
-            budget_rows = cur.fetchall()
+        done = []
+        for names, sql, params in flows:
+            cur.execute(sql, params)
+            done.append((names, cur.fetchall()))
 
-        # Start-ups: supported in a year (coverage), counted from the plan's start date.
-        supported = q.c(Startup, "supported_on")
-        cur.execute(
-            f"{cte}SELECT {q.c(Startup, 'org_unit')}, {q.year(Startup, 'supported_on')}, "
-            f"SUM(CASE WHEN {supported} >= %s THEN 1 ELSE 0 END) FROM {q.t(Startup)} "
-            f"WHERE {supported} IS NOT NULL{q.in_scope(Startup)} GROUP BY 1, 2",
-            [*cte_params, start],
-        )
-        for unit_id, y, n in cur.fetchall():
-            if y0 <= y <= y1:
-                r = row(unit_id)
-                j = y - y0
-                r[b_su + j] += int(n)
-                r[b_cov + j] = 1
-
-        # S&T projects of each year.
-        year = q.c(STProject, "year")
-        cur.execute(
-            f"{cte}SELECT {q.c(STProject, 'org_unit')}, {year}, COUNT(*) "
-            f"FROM {q.t(STProject)} WHERE {q.noindex}{year} BETWEEN %s AND %s"
-            f"{q.in_scope(STProject)} "
-            "GROUP BY 1, 2",
-            [*cte_params, y0, y1],
-        )
-        for unit_id, y, n in cur.fetchall():
-            r = row(unit_id)
-            j = y - y0
-            r[b_pr + j] += n
-            r[b_cov + j] = 1
-
-        # The other dated registers: which (unit, year) hold a record.
-        parts = []
-        for model, fields in DATED_FIELDS[2:]:  # inspections, trainings (products below)
-            for name in fields:
-                parts.append(
-                    f"SELECT {q.c(model, 'org_unit')} AS u, {q.year(model, name)} AS y "
-                    f"FROM {q.t(model)} WHERE {q.c(model, name)} IS NOT NULL{q.in_scope(model)}"
-                )
-        for model, name in YEAR_FIELDS:
-            parts.append(
-                f"SELECT {q.c(model, 'org_unit')} AS u, {q.c(model, name)} AS y "
-                f"FROM {q.t(model)} WHERE {q.c(model, name)} IS NOT NULL{q.in_scope(model)}"
-            )
+        # The other registers' dates: which (unit, year) hold a record (products, titles below).
+        read = {flow.dated for flow in FLOWS.values()}
+        parts = [
+            f"SELECT {q.c(d.model, 'org_unit')} AS u, {d.sql(q)} AS y FROM {q.t(d.model)} "
+            f"WHERE {q.c(d.model, d.field)} IS NOT NULL{q.in_scope(d.model)}"
+            for d in COVERAGE
+            if d not in read and d.model not in (KeyProduct, IPTitle)
+        ]
         cur.execute(f"{cte}SELECT u, y FROM ({' UNION '.join(parts)}) d", cte_params)
         for unit_id, y in cur.fetchall():
             if y0 <= y <= y1:
                 row(unit_id)[b_cov + y - y0] = 1
 
-        # IP titles: the years each protects its product (and coverage by filing or grant).
-        t_expires = q.c(IPTitle, "expires_on")
-        t_year = q.year(IPTitle, "expires_on")
+        # IP titles: the years each protects its product (and the years its dates cover).
+        title_dates = [d.sql(q) for d in COVERAGE if d.model is IPTitle]
         p_unit = q.c(KeyProduct, "org_unit")
         t_where = ""
         if q.scope is not None:
@@ -426,42 +547,41 @@ def load_arrays(
             )
         cur.execute(
             f"{cte}SELECT {q.c(IPTitle, 'org_unit')}, {q.c(IPTitle, 'product')}, "
-            f"{q.year(IPTitle, 'filed_on')}, {q.year(IPTitle, 'granted_on')}, "
-            f"CASE WHEN {t_expires} IS NULL THEN NULL WHEN {q.dec31(IPTitle, 'expires_on')} "
-            f"THEN {t_year} ELSE {t_year} - 1 END FROM {q.t(IPTitle)}{t_where}",
+            f"{', '.join(TITLE_PROTECTS.years_sql(q))}, {', '.join(title_dates)} "
+            f"FROM {q.t(IPTitle)}{t_where}",
             cte_params,
         )
         protects: dict[int, list[tuple[int, int]]] = {}
-        for unit_id, product_id, filed, granted, last in cur.fetchall():
-            for y in (filed, granted):
+        for unit_id, product_id, first, last, *dates in cur.fetchall():
+            for y in dates:
                 if y is not None and y0 <= y <= y1:
                     row(unit_id)[b_cov + y - y0] = 1
-            if product_id is not None and granted is not None:
-                upto = y1 if last is None else last
-                if granted <= upto:
-                    protects.setdefault(product_id, []).append((granted, upto))
+            if product_id is not None:
+                lo, hi = TITLE_PROTECTS.clip(first, last, y0, y1)
+                if lo <= hi:
+                    protects.setdefault(product_id, []).append((lo, hi))
 
         # Key products: existing, protected and on a value chain at each year's end.
+        product_dates = [d.sql(q) for d in COVERAGE if d.model is KeyProduct]
         cur.execute(
-            f"{cte}SELECT id, {p_unit}, {q.year(KeyProduct, 'recognised_on')}, "
-            f"{q.year(KeyProduct, 'ended_on')}, {q.year(KeyProduct, 'value_chain_since')} "
+            f"{cte}SELECT id, {p_unit}, {', '.join(PRODUCT_EXISTS.years_sql(q))}, "
+            f"{ON_VALUE_CHAIN.years_sql(q)[0]}, {', '.join(product_dates)} "
             f"FROM {q.t(KeyProduct)} WHERE 1 = 1{q.in_scope(KeyProduct)}",
             cte_params,
         )
-        for product_id, unit_id, recognised, ended, chain in cur.fetchall():
+        for product_id, unit_id, first, last, chain, *dates in cur.fetchall():
             r = row(unit_id)
-            for y in (recognised, chain, ended):
+            for y in dates:
                 if y is not None and y0 <= y <= y1:
                     r[b_cov + y - y0] = 1
-            lo = y0 if recognised is None or recognised < y0 else recognised
-            hi = y1 if ended is None or ended - 1 > y1 else ended - 1
+            lo, hi = PRODUCT_EXISTS.clip(first, last, y0, y1)
             if lo > hi:
                 continue
             for j in range(lo - y0, hi - y0 + 1):
                 r[b_ex + j] += 1
-            if chain is not None and chain <= hi:
-                for j in range(max(lo, chain) - y0, hi - y0 + 1):
-                    r[b_vc + j] += 1
+            c_lo, c_hi = ON_VALUE_CHAIN.clip(chain, None, lo, hi)
+            for j in range(c_lo - y0, c_hi - y0 + 1):
+                r[b_vc + j] += 1
             spans = protects.get(product_id)
             if spans:
                 mask = 0
@@ -475,15 +595,70 @@ def load_arrays(
                         r[j] += 1
                     mask >>= 1
                     j += 1
-    if budget is not None:
-        budget_rows = budget.result()
-    for unit_id, y, st, total in budget_rows:
-        r = row(unit_id)
-        j = y - y0
-        r[b_st + j] += st
-        r[b_tot + j] += total
-        r[b_cov + j] = 1
+    if side is not None:
+        done.append((side[0], side[1].result()))
+    for names, rows in done:
+        _add_flows(rows, row, [FACTS.index(name) * ny for name in names], b_cov, y0, y1)
     return own
+
+
+def _add_flows(rows, row, bases: list[int], b_cov: int, y0: int, y1: int) -> None:
+    """Add a flow query's rows (unit, year, one value per fact) at the facts' ``bases``; a
+    year with a row is covered. Written out for one and two facts: it runs for every row."""
+    if len(bases) == 1:
+        (b,) = bases
+        for unit_id, y, v in rows:
+            if y0 <= y <= y1:
+                r = row(unit_id)
+                j = y - y0
+                r[b + j] += v
+                r[b_cov + j] = 1
+    elif len(bases) == 2:
+        b1, b2 = bases
+        for unit_id, y, v1, v2 in rows:
+            if y0 <= y <= y1:
+                r = row(unit_id)
+                j = y - y0
+                r[b1 + j] += v1
+                r[b2 + j] += v2
+                r[b_cov + j] = 1
+    else:
+        for unit_id, y, *values in rows:
+            if y0 <= y <= y1:
+                r = row(unit_id)
+                j = y - y0
+                for base, v in zip(bases, values, strict=True):
+                    r[base + j] += v
+                r[b_cov + j] = 1
+
+
+def _flow_sql(
+    q: _Sql, plan: Plan, dated: Dated, names: list[str], y0: int, y1: int
+) -> tuple[str, list]:
+    """One register's flow facts ``names`` (``FLOWS``) per unit and year of ``dated``, as
+    integers; every record dated in the years read, whichever its facts pick (coverage)."""
+    model = dated.model
+    columns, params = [], list(q.cte_params)
+    for name in names:
+        flow = FLOWS[name]
+        what = "1" if flow.amount is None else q.c(model, flow.amount)
+        if flow.where is None:
+            columns.append("COUNT(*)" if flow.amount is None else f"CAST(SUM({what}) AS BIGINT)")
+            continue
+        picked, picked_params = q.where(model, flow.where(plan))
+        columns.append(f"CAST(SUM(CASE WHEN {picked} THEN {what} ELSE 0 END) AS BIGINT)")
+        params.extend(picked_params)
+    column = q.c(model, dated.field)
+    if dated.is_year:  # the years asked for only, by the unit's index (see ``_Sql``)
+        where = f"{q.noindex}{column} BETWEEN %s AND %s"
+        params += [y0, y1]
+    else:  # years outside the span are left out as the rows are read
+        where = f"{column} IS NOT NULL"
+    sql = (
+        f"{q.cte}SELECT {q.c(model, 'org_unit')}, {dated.sql(q)}, {', '.join(columns)} "
+        f"FROM {q.t(model)} WHERE {where}{q.in_scope(model)} GROUP BY 1, 2"
+    )
+    return sql, params
 
 
 _pool: ThreadPoolExecutor | None = None

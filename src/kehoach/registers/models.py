@@ -166,9 +166,10 @@ class KeyProduct(Record):
         verbose_name_plural = _("key products")
 
     def exists_on(self, day: datetime.date) -> bool:
-        return (self.recognised_on is None or self.recognised_on <= day) and (
-            self.ended_on is None or self.ended_on > day
-        )
+        """A key product on ``day``, as the indicators count it (``facts.PRODUCT_EXISTS``)."""
+        from kehoach.metrics.facts import PRODUCT_EXISTS
+
+        return PRODUCT_EXISTS.holds(self, day)
 
 
 class IPKind(models.TextChoices):
@@ -216,12 +217,11 @@ class IPTitle(Record):
         ]
 
     def protects_on(self, day: datetime.date) -> bool:
-        """Granted on or before ``day`` and not expired then."""
-        return (
-            self.granted_on is not None
-            and self.granted_on <= day
-            and (self.expires_on is None or self.expires_on >= day)
-        )
+        """Granted on or before ``day`` and not expired then, as the indicators count it
+        (``facts.TITLE_PROTECTS``)."""
+        from kehoach.metrics.facts import TITLE_PROTECTS
+
+        return TITLE_PROTECTS.holds(self, day)
 
 
 class STProject(Record):

@@ -7,7 +7,8 @@ records and charts. It computes from set-based queries limited to the subtree an
 result in the process until a change to the data it reads is committed (see the engine), so
 a new record shows on the next page. Charts are drawn by ``metrics.charts`` from those
 values, with no query of their own, and kept per process by their numbers and labels. The
-records page (``evidence``) re-reads the registers with the engine's definitions.
+records page lists the records the engine counted (``metrics.evidence``: the same units and
+the same definitions of each fact).
 
 The dashboard's and unit pages' bodies are kept whole (``fragments.kept``) until something
 they show changes: most requests at national scale render only the user's menu around them.

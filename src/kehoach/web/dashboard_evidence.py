@@ -1,152 +1,124 @@
-"""The records behind an indicator's number, for the records page of the dashboard.
+"""The records behind an indicator's number, shaped for the records page of the dashboard.
 
-For a unit U (its whole subtree, as the engine rolls up) and a year Y, the register records
-that make the value, read with the engine's definitions (``metrics/engine.py``, ``facts.py``;
-"end" is 31/12/Y):
+Which records count is not decided here: ``metrics.evidence`` gives them, from the engine's
+own definitions (the units whose data counts for the unit in the year, each fact's records,
+the engine's formula), so the page lists exactly the records the engine counted, and the
+number they make is the engine's. This module orders them and shapes them for the template:
 
-- ``st_budget_share``: the budget lines of Y; 100 × Σ science and technology ÷ Σ total.
-- ``startups_supported``: start-ups supported from the plan's ``start_date`` to the end.
-- ``key_products_ip_protected``: key products existing at the end (``KeyProduct.exists_on``),
-  each with its IP titles and whether one protects it then (``IPTitle.protects_on``);
-  100 × protected ÷ existing.
-- ``key_products_value_chain``: existing key products along a value chain since the end or before.
-- ``st_projects``: S&T application projects of Y.
+- ``st_budget_share``: the budget lines of science and technology (numerator) and the total
+  budget lines (denominator) of the year, with both sums;
+- ``startups_supported``: start-ups supported from the plan's ``start_date`` to 31/12;
+- ``key_products_ip_protected``: the key products existing at 31/12 (denominator), each with
+  its IP titles, which of them protects it then, and whether it is protected (numerator);
+- ``key_products_value_chain``: existing key products along a value chain by 31/12;
+- ``st_projects``: S&T application projects of the year.
 
-The number made from these records is compared with the engine's: where the engine has no
-value although records exist, U had no record of any register dated in Y (missing is never
-zero, see ``engine.py``), and the page says so.
+Where the year has no record of any register (missing is never zero, see ``engine.py``) the
+engine has no value although earlier records may be listed (start-ups, key products): the
+page says so. ``mismatch`` is a guard only: the records' number and the engine's are made by
+the same code and never differ.
 """
 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
-from kehoach.metrics import core
 from kehoach.metrics import facts as F
+from kehoach.metrics.evidence import Behind, behind
 from kehoach.metrics.labels import format_value
-from kehoach.registers.models import BudgetKind, BudgetLine, KeyProduct, Startup, STProject
+from kehoach.orgunits.models import OrgUnit
 
-HUNDRED = Decimal(100)
 MAX_ROWS = 500  # rows listed on the page; the sums always cover every record
-MAX_IN_LIST = 500  # a longer list of units is filtered in Python, not in SQL
 
 
-def subtree_ids(code: str) -> set[int]:
-    """The ids of the unit and every unit below it (ended ones included, as the engine)."""
-    rows = F.unit_rows()
-    tree = core.UnitTree((c, p) for _pk, c, p in _coded(rows))
-    inside = tree.subtree(code)
-    return {pk for pk, c, _p in rows if c in inside}
-
-
-def _coded(rows):
-    code_of = {pk: c for pk, c, _p in rows}
-    return [(pk, c, code_of.get(p)) for pk, c, p in rows]
-
-
-def _in_units(qs, ids: set[int]):
-    qs = qs.select_related("org_unit")
-    if len(ids) <= MAX_IN_LIST:
-        return list(qs.filter(org_unit_id__in=ids))
-    return [r for r in qs if r.org_unit_id in ids]
-
-
-def _ratio(num: int, den: int) -> Decimal | None:
-    return HUNDRED * Decimal(num) / Decimal(den) if den else None
-
-
-def budget(ids: set[int], plan, year: int, end: datetime.date) -> dict:
-    lines = _in_units(
-        BudgetLine.objects.filter(year=year).order_by("org_unit__code", "kind", "source"), ids
-    )
-    st = sum(x.amount for x in lines if x.kind == BudgetKind.SCIENCE_TECHNOLOGY)
-    total = sum(x.amount for x in lines if x.kind == BudgetKind.TOTAL)
-    return {"rows": lines, "numerator": st, "denominator": total, "value": _ratio(st, total)}
-
-
-def startups(ids: set[int], plan, year: int, end: datetime.date) -> dict:
-    found = _in_units(
-        Startup.objects.filter(supported_on__gte=plan.start_date, supported_on__lte=end).order_by(
-            "supported_on", "ref"
-        ),
-        ids,
-    )
-    return {"rows": found, "from": plan.start_date, "value": Decimal(len(found))}
-
-
-def _existing(ids: set[int], end: datetime.date) -> list[KeyProduct]:
-    products = _in_units(
-        KeyProduct.objects.prefetch_related("ip_titles").order_by("org_unit__code", "name"), ids
-    )
-    return [p for p in products if p.exists_on(end)]
-
-
-def protected_products(ids: set[int], plan, year: int, end: datetime.date) -> dict:
-    rows = []
-    for product in _existing(ids, end):
-        titles = [
-            {"title": t, "protects": t.protects_on(end)}
-            for t in sorted(product.ip_titles.all(), key=lambda t: (t.granted_on is None, t.ref))
-        ]
-        rows.append(
-            {"product": product, "titles": titles, "protected": any(t["protects"] for t in titles)}
-        )
-    protected = sum(1 for r in rows if r["protected"])
+def _budget(found: Behind, plan, end: datetime.date) -> dict:
+    st, total = found.part(F.BUDGET_ST), found.part(F.BUDGET_TOTAL)
+    lines = (st.records | total.records).select_related("org_unit")
+    lines = lines.order_by("org_unit__code", "kind", "source")
     return {
-        "rows": rows,
-        "numerator": protected,
-        "denominator": len(rows),
-        "value": _ratio(protected, len(rows)),
+        "rows": list(lines[:MAX_ROWS]),
+        "count": st.count + total.count,
+        "numerator": st.total,
+        "denominator": total.total,
     }
 
 
-def value_chain(ids: set[int], plan, year: int, end: datetime.date) -> dict:
-    rows = [
-        {"product": p, "counted": p.value_chain_since <= end}
-        for p in _existing(ids, end)
-        if p.value_chain_since is not None
-    ]
-    return {"rows": rows, "value": Decimal(sum(1 for r in rows if r["counted"]))}
+def _startups(found: Behind, plan, end: datetime.date) -> dict:
+    part = found.part(F.STARTUPS)
+    rows = part.records.select_related("org_unit").order_by("supported_on", "ref")
+    return {"rows": list(rows[:MAX_ROWS]), "count": part.count, "from": plan.start_date}
 
 
-def projects(ids: set[int], plan, year: int, end: datetime.date) -> dict:
-    found = _in_units(STProject.objects.filter(year=year).order_by("org_unit__code", "ref"), ids)
-    return {"rows": found, "value": Decimal(len(found))}
+def _protected(found: Behind, plan, end: datetime.date) -> dict:
+    protected, existing = found.part(F.PROTECTED), found.part(F.EXISTING)
+    products = existing.records.select_related("org_unit").prefetch_related("ip_titles")
+    products = list(products.order_by("org_unit__code", "name")[:MAX_ROWS])
+    counted = set(
+        protected.records.filter(pk__in=[p.pk for p in products]).values_list("pk", flat=True)
+    )
+    rows = []
+    for product in products:
+        titles = sorted(product.ip_titles.all(), key=lambda t: (t.granted_on is None, t.ref))
+        rows.append(
+            {
+                "product": product,
+                "titles": [
+                    {"title": t, "protects": F.TITLE_PROTECTS.holds(t, end)} for t in titles
+                ],
+                "protected": product.pk in counted,
+            }
+        )
+    return {
+        "rows": rows,
+        "count": existing.count,
+        "numerator": protected.total,
+        "denominator": existing.total,
+    }
 
 
-BY_FORMULA = {
-    "st_budget_share": budget,
-    "startups_supported": startups,
-    "key_products_ip_protected": protected_products,
-    "key_products_value_chain": value_chain,
-    "st_projects": projects,
+def _value_chain(found: Behind, plan, end: datetime.date) -> dict:
+    part = found.part(F.VALUE_CHAIN)
+    products = part.records.select_related("org_unit").order_by("org_unit__code", "name")
+    return {"rows": [{"product": p} for p in products[:MAX_ROWS]], "count": part.count}
+
+
+def _projects(found: Behind, plan, end: datetime.date) -> dict:
+    part = found.part(F.PROJECTS)
+    rows = part.records.select_related("org_unit").order_by("org_unit__code", "ref")
+    return {"rows": list(rows[:MAX_ROWS]), "count": part.count}
+
+
+SHAPES = {
+    "st_budget_share": _budget,
+    "startups_supported": _startups,
+    "key_products_ip_protected": _protected,
+    "key_products_value_chain": _value_chain,
+    "st_projects": _projects,
 }
 
 
 def evidence(plan, unit, spec: F.IndicatorSpec, year: int, engine_value) -> dict:
-    """The records behind ``spec``'s value for ``unit`` in ``year``, and the number they make.
+    """The records behind ``spec``'s value for ``unit`` in ``year`` (``engine_value``, the
+    engine's), shaped for the records page.
 
-    ``value`` is the number made from the records; ``shown`` is what the page writes: the same
-    number, or "—" where the engine has no value because nothing is recorded for the year.
-    """
-    reader = BY_FORMULA.get(spec.formula)
-    if reader is None:
-        empty = {"kind": "", "rows": [], "listed": [], "count": 0, "units": 0, "value": None}
-        return empty | {"shown": format_value(None), "from_records": format_value(None)}
-    ids = subtree_ids(unit.code)
-    found = reader(ids, plan, year, datetime.date(year, 12, 31))
-    value = found["value"]
-    uncovered = engine_value is None and value is not None
-    found.update(
-        kind=spec.formula,
-        units=len(ids),
-        count=len(found["rows"]),
-        listed=found["rows"][:MAX_ROWS],
-        truncated=len(found["rows"]) > MAX_ROWS,
-        uncovered=uncovered,
-        from_records=format_value(value, spec.unit),
-        shown=format_value(None if uncovered else value, spec.unit),
-        mismatch=engine_value is not None and value != engine_value,
+    ``rows`` are the records listed (the first ``MAX_ROWS``), ``count`` how many there are,
+    ``units`` the units whose records count, ``shown`` the number the page writes (the
+    engine's); ``uncovered`` says the year has no data although records are listed, and
+    ``from_records`` what they would make then."""
+    found = behind(plan, spec.formula, unit.code, year)
+    shape = SHAPES.get(spec.formula) if found.parts else None
+    ev = {"kind": "", "rows": [], "count": 0}
+    if shape is not None:
+        ev = {"kind": spec.formula} | shape(found, plan, datetime.date(year, 12, 31))
+    units = OrgUnit.objects.filter(code__in=found.all_units).order_by("code")
+    ev.update(
+        units=list(units.only("code", "name")),
+        value=found.value,
+        listed=ev["rows"],
+        truncated=ev["count"] > len(ev["rows"]),
+        uncovered=found.value is None and found.if_covered is not None,
+        from_records=format_value(found.if_covered, spec.unit),
+        shown=format_value(engine_value, spec.unit),
+        mismatch=found.value != engine_value,
     )
-    return found
+    return ev
