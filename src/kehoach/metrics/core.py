@@ -33,11 +33,14 @@ See docs/indicator-status.md.
 
 from __future__ import annotations
 
+import dataclasses
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
+from math import lcm
 from typing import Any, TypeVar
 
 AT_RISK_TOLERANCE = Decimal("0.10")
@@ -153,27 +156,13 @@ def validate_targets(targets: Iterable[Target]) -> tuple[Target, ...]:
     return tuple(by_year[y] for y in sorted(by_year))
 
 
-def _meets(x: Fraction, t: Target) -> bool:
-    v = Fraction(t.value)
-    if t.op == ">=":
-        return x >= v
-    if t.op == ">":
-        return x > v
-    if t.op == "<=":
-        return x <= v
-    if t.op == "<":
-        return x < v
-    if t.op == "==":
-        return x == v
-    if t.op == "between":
-        return x >= v  # a range "01-02": the floor is the target, the upper end the stretch
-    assert t.tolerance is not None  # approx: validate_target requires one
-    return abs(x - v) <= Fraction(t.tolerance)
-
-
 def check_target(value: Decimal | int | None, target: Target) -> bool | None:
     """Whether ``value`` meets ``target``; None when there is no value."""
-    return None if value is None else _meets(Fraction(to_decimal(value)), target)
+    if value is None:
+        return None
+    tol = None if target.tolerance is None else target.tolerance.as_integer_ratio()
+    xn, xd = to_decimal(value).as_integer_ratio()
+    return _meets_int(xn, xd, target.op, target.value.as_integer_ratio(), tol)
 
 
 def stretch_met(value: Decimal | int | None, target: Target) -> bool | None:
@@ -182,16 +171,6 @@ def stretch_met(value: Decimal | int | None, target: Target) -> bool | None:
         return None
     assert target.max is not None  # between: validate_target requires one
     return Fraction(to_decimal(value)) >= Fraction(target.max)
-
-
-def _reaches(x: Fraction, t: Target) -> bool:
-    """Whether a projection reaches ``t``: for between/approx/== passing the floor is enough."""
-    if t.op == "between" or t.op == "==":
-        return x >= Fraction(t.value)
-    if t.op == "approx":
-        assert t.tolerance is not None  # validate_target requires one
-        return x >= Fraction(t.value) - Fraction(t.tolerance)
-    return _meets(x, t)
 
 
 # --- Unit tree and roll-up -------------------------------------------------------------------
@@ -390,10 +369,6 @@ class Assessment:
     baseline: tuple[int, Decimal] | None = None
 
 
-def _dec(x: Fraction) -> Decimal:
-    return Decimal(x.numerator) / Decimal(x.denominator)
-
-
 def linear_trend(points: Sequence[tuple[int, Fraction]], at: int) -> Fraction:
     """Least-squares line through ``points`` evaluated at ``at``; one point projects itself."""
     n = len(points)
@@ -414,57 +389,178 @@ def assess(
     year: int,
     baseline: tuple[int, object] | None = None,
 ) -> Assessment:
-    """The status of ``series[year]`` against ``targets``; see the module docstring."""
+    """The status of ``series[year]`` against ``targets``; see the module docstring. The one
+    judging of a target: ``assess_years`` for one year."""
+    return assess_years(series, targets, (year,), baseline)[year]
+
+
+# --- The judging, exactly, for many years at once ---------------------------------------------
+#
+# Rationals are (numerator, denominator > 0) pairs of ints compared by cross-multiplication, so
+# every decision is exact; reported numbers are rounded once (a correctly rounded quotient of
+# two ints). Targets are validated once, the points converted once, and the least-squares trend
+# kept as running integer sums, fast enough for the engine's national run.
+
+
+def _ddiv(num: int, den: int) -> Decimal:
+    """num/den rounded to the context (a correctly
+    rounded quotient of two ints depends only on their ratio."""
+    return Decimal(num) / Decimal(den)
+
+
+def _cmp(an: int, ad: int, bn: int, bd: int) -> int:
+    """Sign of a - b for a = an/ad, b = bn/bd with positive denominators."""
+    left, right = an * bd, bn * ad
+    return (left > right) - (left < right)
+
+
+def _meets_int(xn: int, xd: int, op: str, v: tuple[int, int], tol: tuple[int, int] | None) -> bool:
+    """``_meets`` on integer pairs."""
+    c = _cmp(xn, xd, *v)
+    if op == ">=":
+        return c >= 0
+    if op == ">":
+        return c > 0
+    if op == "<=":
+        return c <= 0
+    if op == "<":
+        return c < 0
+    if op == "==":
+        return c == 0
+    if op == "between":
+        return c >= 0
+    vn, vd = v
+    assert tol is not None  # approx: validate_target requires a tolerance
+    tn, td = tol  # |x - v| <= tol
+    return abs(xn * vd - vn * xd) * td <= tn * xd * vd
+
+
+def _reaches_int(
+    xn: int, xd: int, op: str, v: tuple[int, int], tol: tuple[int, int] | None
+) -> bool:
+    """``_reaches`` on integer pairs."""
+    if op in ("between", "=="):
+        return _cmp(xn, xd, *v) >= 0
+    if op == "approx":
+        assert tol is not None  # validate_target requires one
+        (vn, vd), (tn, td) = v, tol
+        return _cmp(xn, xd, vn * td - tn * vd, vd * td) >= 0
+    return _meets_int(xn, xd, op, v, tol)
+
+
+def assess_years(
+    series: Mapping[int, object],
+    targets: Sequence[Target],
+    years: Iterable[int],
+    baseline: tuple[int, object] | None = None,
+) -> dict[int, Assessment]:
+    """``{y: assess(series, targets, y, baseline) for y in years}``, equal result for result,
+    in one pass: targets validated once, points converted once, and the least-squares trend
+    kept as running integer sums (exact, as ``linear_trend``)."""
     ordered = validate_targets(targets)
-    raw = series.get(year)
-    value = None if raw is None else to_decimal(raw)
-    current = next((t for t in ordered if t.year == year), None)
-    if current is not None:
-        if value is None:
-            return Assessment(year, None, Status.NO_DATA, current)
-        met = check_target(value, current)
-        status = Status.ACHIEVED if met else Status.NOT_ACHIEVED
-        return Assessment(year, value, status, current, target_met=met)
-    nxt = next((t for t in ordered if t.year > year), None)
-    if nxt is None:
-        return Assessment(year, value, Status.NO_DATA if value is None else Status.NO_TARGET)
-
-    points = sorted(
-        (y, Fraction(to_decimal(v))) for y, v in series.items() if v is not None and y <= year
-    )
-    if baseline is not None:
-        base = (baseline[0], Fraction(to_decimal(baseline[1])))
-    elif points:
-        base = points[0]
-    else:
-        return Assessment(year, None, Status.NO_DATA, nxt)
-    b_year, b_val = base
-    goal = Fraction(nxt.goal)
-    if nxt.year == b_year:
-        expected = goal
-    else:
-        expected = b_val + (goal - b_val) * Fraction(year - b_year, nxt.year - b_year)
-    projected = linear_trend(points, nxt.year) if points else None
-    common: dict[str, Any] = {
-        "target": nxt,
-        "expected": _dec(expected),
-        "projected": None if projected is None else _dec(projected),
-        "baseline": (b_year, _dec(b_val)),
+    by_year = {t.year: t for t in ordered}
+    t_years = [t.year for t in ordered]
+    tq = {
+        t.year: (
+            t.value.as_integer_ratio(),
+            None if t.tolerance is None else t.tolerance.as_integer_ratio(),
+        )
+        for t in ordered
     }
-    if value is None:
-        return Assessment(year, None, Status.NO_DATA, **common)
-
-    x = Fraction(value)
-    met = _meets(x, nxt)
-    d = nxt.direction
-    on_line = x * d >= expected * d
-    trend_ok = projected is not None and _reaches(projected, nxt)
-    near = abs(x - expected) <= Fraction(AT_RISK_TOLERANCE) * abs(expected)
-    if met or (on_line and trend_ok):
-        status = Status.ON_TRACK
-    elif on_line != trend_ok or near:
-        status = Status.AT_RISK
+    values = {y: (None if v is None else to_decimal(v)) for y, v in series.items()}
+    pts = sorted((y, v.as_integer_ratio()) for y, v in values.items() if v is not None)
+    p_years = [y for y, _ in pts]
+    den = lcm(*(q for _, (_, q) in pts)) if pts else 1
+    x0 = p_years[0] if pts else 0
+    sums = [(0, 0, 0, 0, 0)]  # over the first k points (x - x0, y * den): n, Σx, Σx², Σy, Σxy
+    n = sx = sxx = sy = sxy = 0
+    for y, (num, q) in pts:
+        x, yy = y - x0, num * (den // q)
+        n, sx, sxx, sy, sxy = n + 1, sx + x, sxx + x * x, sy + yy, sxy + x * yy
+        sums.append((n, sx, sxx, sy, sxy))
+    given: tuple[int, tuple[int, int]] | None
+    if baseline is not None:
+        given = (baseline[0], to_decimal(baseline[1]).as_integer_ratio())
     else:
-        status = Status.OFF_TRACK
-    rate = _dec((goal - x) / (nxt.year - year))
-    return Assessment(year, value, status, required_rate=rate, target_met=met, **common)
+        given = pts[0] if pts else None  # used only once a point is reported by the year
+    base_dec = None if given is None else (given[0], _ddiv(*given[1]))
+    near_n, near_d = AT_RISK_TOLERANCE.as_integer_ratio()
+    out: dict[int, Assessment] = {}
+    for year in years:
+        value = values.get(year)
+        current = by_year.get(year)
+        if current is not None:
+            if value is None:
+                out[year] = Assessment(year, None, Status.NO_DATA, current)
+            else:
+                met = _meets_int(*value.as_integer_ratio(), current.op, *tq[year])
+                status = Status.ACHIEVED if met else Status.NOT_ACHIEVED
+                out[year] = Assessment(year, value, status, current, target_met=met)
+            continue
+        i = bisect_right(t_years, year)
+        if i == len(t_years):
+            status = Status.NO_DATA if value is None else Status.NO_TARGET
+            out[year] = Assessment(year, value, status)
+            continue
+        nxt = ordered[i]
+        k = bisect_right(p_years, year)
+        if baseline is None and not k:
+            out[year] = Assessment(year, None, Status.NO_DATA, nxt)
+            continue
+        assert given is not None  # a baseline, or a point reported by the year (k > 0)
+        b_year, (bn, bd) = given
+        (gn, gd), tol = tq[nxt.year]
+        span = nxt.year - b_year
+        if span == 0:
+            en, ed = gn, gd
+        else:
+            en = bn * gd * span + (gn * bd - bn * gd) * (year - b_year)
+            ed = bd * gd * span
+            if ed < 0:
+                en, ed = -en, -ed
+        projected = None
+        if k:
+            n, sx, sxx, sy, sxy = sums[k]
+            spread = n * sxx - sx * sx
+            if spread == 0:
+                projected = (sy, n * den)
+            else:
+                top = sy * spread + (n * sxy - sx * sy) * (n * (nxt.year - x0) - sx)
+                projected = (top, den * n * spread)
+        common: dict[str, Any] = {
+            "target": nxt,
+            "expected": _ddiv(en, ed),
+            "projected": None if projected is None else _ddiv(*projected),
+            "baseline": base_dec,
+        }
+        if value is None:
+            out[year] = Assessment(year, None, Status.NO_DATA, **common)
+            continue
+        xn, xd = value.as_integer_ratio()
+        met = _meets_int(xn, xd, nxt.op, (gn, gd), tol)
+        on_line = _cmp(xn, xd, en, ed) * nxt.direction >= 0
+        trend_ok = projected is not None and _reaches_int(*projected, nxt.op, (gn, gd), tol)
+        near = abs(xn * ed - en * xd) * near_d <= near_n * abs(en) * xd
+        if met or (on_line and trend_ok):
+            status = Status.ON_TRACK
+        elif on_line != trend_ok or near:
+            status = Status.AT_RISK
+        else:
+            status = Status.OFF_TRACK
+        rate = _ddiv(gn * xd - xn * gd, gd * xd * (nxt.year - year))
+        out[year] = Assessment(year, value, status, required_rate=rate, target_met=met, **common)
+    return out
+
+
+def as_shown(a: Assessment, *, whole: bool, share: bool) -> Assessment:
+    """The assessment as a reader is shown it, with nobody's disbelief: a count's trajectory
+    in whole units (up when more is better: a count is on the line exactly when it reaches the
+    rounded figure, so the status does not change), a share's projection within 0–100 %
+    (a trend cannot carry a share past the whole)."""
+    changes: dict[str, Any] = {}
+    if whole and a.expected is not None and a.target is not None:
+        rounding = ROUND_CEILING if a.target.direction > 0 else ROUND_FLOOR
+        changes["expected"] = a.expected.to_integral_value(rounding=rounding)
+    if share and a.projected is not None:
+        changes["projected"] = min(max(a.projected, Decimal(0)), Decimal(100))
+    return dataclasses.replace(a, **changes) if changes else a

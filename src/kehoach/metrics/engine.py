@@ -3,7 +3,7 @@
 ``facts.py`` reads a few grouped queries into plain dicts of each unit's own facts; here they
 are rolled up the unit tree (``UnitTree.rollup_many``: a unit's value covers its whole
 subtree), turned into values by the indicator's ``formula``, and judged by
-``batch.assess_years`` (the same result as ``core.assess``, year by year) against the
+``core.assess_years`` (``core.assess``, the one judging, for many years at once) against the
 indicator's targets from its baseline (the indicator's, if set).
 
 Formulas, for a unit U (its subtree) and a year Y (dates are days in Asia/Ho_Chi_Minh):
@@ -49,7 +49,6 @@ from django.utils.translation import gettext as _
 
 from kehoach.metrics import core
 from kehoach.metrics import facts as F
-from kehoach.metrics.batch import assess_years
 from kehoach.metrics.labels import STATUS_LABELS  # noqa: F401  (re-exported for callers)
 from kehoach.orgunits.models import OrgUnit
 from kehoach.plans import scope
@@ -303,13 +302,14 @@ def _judge(spec: F.IndicatorSpec, values: Values, span: range, start: int, wante
     """Per wanted year: (value, status, target, expected, projected, required_rate, stretch)."""
     by_year = dict(zip(span, values, strict=True))
     trend = {y: v for y, v in by_year.items() if y >= start}  # the trajectory starts at start
-    found = assess_years(trend, spec.targets, [y for y in wanted if y >= start], spec.baseline)
+    found = core.assess_years(trend, spec.targets, [y for y in wanted if y >= start], spec.baseline)
     for y in wanted:
         if y < start:  # before the plan's start: judged on its own
             found[y] = core.assess({y: by_year[y]}, spec.targets, y, spec.baseline)
+    whole, share = spec.measure == "count", spec.measure == "ratio" and spec.unit == "%"
     rows = []
     for y in wanted:
-        a = found[y]
+        a = core.as_shown(found[y], whole=whole, share=share)
         t = a.target
         stretch = core.stretch_met(a.value, t) if t is not None and t.op == "between" else None
         rows.append(
