@@ -147,3 +147,21 @@ def test_it_reports_on_another_unit_over_the_units_that_count_for_it(plan):
     summary = status_payload(period, only={"XSM", "X01", "X02", "X03"})["summary"]
     assert {k: content["completeness"][k] for k in COUNTS} == {k: summary[k] for k in COUNTS}
 
+
+def test_it_links_the_report_of_the_year_for_the_lead_office(plan, client):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    client.force_login(users.get(username="skhcn"))
+    for page in ("/review/?year=2026", "/dashboard/?year=2026"):
+        html = client.get(page).content.decode()
+        for fmt in ("docx", "pdf", "xlsx"):
+            assert f'href="/review/report/2026.{fmt}"' in html, page
+    response = client.get("/review/report/2026.docx")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-KHCN-2026.docx"'
+    text = all_text(docx.Document(io.BytesIO(response.content)))
+    assert "SỞ KHOA HỌC VÀ CÔNG NGHỆ THÀNH PHỐ HUẾ" in text
+    client.force_login(users.get(username="xsm"))  # a commune's clerk: no link
+    page = client.get("/dashboard/?year=2026")
+    assert page.status_code == 200 and "/review/report/" not in page.content.decode()
