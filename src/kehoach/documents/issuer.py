@@ -222,8 +222,27 @@ def is_named(text: str, name: str) -> bool:
     ("Phòng KT và HT" = "Phòng Kinh tế và Hạ tầng", "UBND" = "Ủy ban nhân dân"), and the
     name may go on with its territory ("Sở Khoa học và Công nghệ" names "Sở Khoa học và
     Công nghệ thành phố Huế")."""
-    said, full = _tokens(text), _tokens(name)
+    return _matches(_tokens(text), _tokens(name))
+
+
+def _initials(word: str) -> str:
+    """An abbreviation's letters as initials compare: no diacritics, Đ as D, no &."""
+    return _plain(word).upper().replace("&", "").replace("Đ", "D")
+
+
+def _may_match(said: list[str], full: list[str]) -> bool:
+    """A cheap first look: the first words agree, or the first is an abbreviation whose
+    first letter is the name's first initial."""
     if not said or not full:
+        return False
+    first = said[0]
+    if first.casefold() == full[0].casefold():
+        return True
+    return len(first) > 1 and first.isupper() and _initials(first)[:1] == _initials(full[0][0])
+
+
+def _matches(said: list[str], full: list[str]) -> bool:
+    if not _may_match(said, full):
         return False
 
     def rest_is_territory(j: int) -> bool:
@@ -240,9 +259,9 @@ def is_named(text: str, name: str) -> bool:
         if same and match(i + 1, j + 1):
             return True
         if len(word) > 1 and word.isupper():
-            letters = _plain(word).replace("&", "").replace("Đ", "D")
+            letters = _initials(word)
             k = len(letters)
-            initials = "".join(_plain(w[0]).upper() for w in full[j : j + k]).replace("Đ", "D")
+            initials = "".join(_initials(w[0]) for w in full[j : j + k])
             if j + k <= len(full) and initials == letters and match(i + 1, j + k):
                 return True
         return False
@@ -250,15 +269,19 @@ def is_named(text: str, name: str) -> bool:
     return match(0, 0)
 
 
-def _all_names(unit: OrgUnit) -> list[str]:
-    return [unit.name, *(f.name for f in unit.former_names.all())]
+def _named(units: list[OrgUnit]) -> list[tuple[OrgUnit, list[list[str]]]]:
+    """Each unit with the words of each of its names (today's and former ones)."""
+    return [
+        (u, [_tokens(n) for n in (u.name, *(f.name for f in u.former_names.all()))]) for u in units
+    ]
 
 
-def _named_unit(text: str, units: list[OrgUnit], lineage, issuer: Issuer) -> OrgUnit | None:
+def _named_unit(text: str, named, lineage, issuer: Issuer) -> OrgUnit | None:
     """The body a recipient names, if the organisation has one: the only one, else the one
     closest to the issuer on the day (the issuer and its scope first, then the units under
     its nearest ancestor, …); None when nothing or several equally close fit."""
-    found = [u for u in units if any(is_named(text, n) for n in _all_names(u))]
+    said = _tokens(text)
+    found = [u for u, names in named if any(_matches(said, full) for full in names)]
     if len(found) <= 1:
         return found[0] if found else None
     chain, code, seen = [], issuer.unit.code, set()
@@ -316,6 +339,7 @@ def recipients_on(plan, issuer: Issuer, scope_codes, lineage) -> list[str]:
     same_voice = first is None or first.kind == issuer.unit.kind
     issued = plan.issued_on or datetime.date(plan.period_start, 1, 1)
     units = list(OrgUnit.objects.select_related("successor").prefetch_related("former_names"))
+    named = _named(units)
     skip = {issuer.unit.pk}
     upward: list[str] = []
     others: list[str] = []
@@ -345,7 +369,7 @@ def recipients_on(plan, issuer: Issuer, scope_codes, lineage) -> list[str]:
         m = _COMMITTEES.match(text)
         if m:
             return committees(m[1])
-        unit = _named_unit(text, units, lineage, issuer)
+        unit = _named_unit(text, named, lineage, issuer)
         if unit is None:
             return text if same_voice else None
         carrier = carrier_on(unit, day)
