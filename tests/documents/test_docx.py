@@ -152,9 +152,15 @@ def test_it_sums_the_funding_spent_by_source(document):
     assert rows[-1][1:] == ["Tổng cộng", "1.300.000.000"]
 
 
-def test_it_reports_who_reported_on_time_late_or_not_at_all(document):
+def test_it_reports_who_reported_on_time_late_or_not_at_all(scenario, document):
+    from kehoach.reporting.completeness import completeness
+
     text = all_text(document)
-    assert "Đơn vị gửi báo cáo quá hạn: Phòng Nông nghiệp và Phát triển nông thôn." in text
+    found = completeness(scenario.period)  # the deadline has passed: not sent is late too
+    late = [u.name if u.submitted else f"{u.name} (chưa gửi)" for u in found.late]
+    assert "Phòng Nông nghiệp và Phát triển nông thôn" in late and "UBND xã Hai (chưa gửi)" in late
+    assert f"Đơn vị quá hạn: {', '.join(late)}." in text
+    assert f"quá hạn (gửi sau thời hạn hoặc hết hạn chưa gửi): {len(found.late)} (" in text
     assert "Đơn vị chưa gửi báo cáo:" in text and "UBND xã Hai" in text
     annex = _table_starting(document, "STT", "Đơn vị")
     assert annex is not None

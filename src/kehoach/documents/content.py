@@ -9,12 +9,21 @@ The document is an administrative document in Vietnamese (Decree 30/2020/NĐ-CP)
 wording is Vietnamese whatever the interface language; labels shared with the application
 (statuses, funding sources, report states) are taken from it in Vietnamese.
 
-The wording (place and date, remarks, the generated assessment, recipients) is in
-``wording.py``. Rules kept here:
+The wording (place and date, remarks, the generated assessment) is in ``wording.py``; the
+issuing body's particulars and the recipients, from the organisation on the year's day, in
+``issuer.py``. Rules kept here:
+- the report is the plan's in ``year``: issued by its owner of that year
+  (``plans.scope.owner_in``) unless a unit is named; the organisation is read as it stood on
+  the year's day (``plans.scope.year_day``: the deadline the year's report answers);
 - indicator values are the engine's (``engine.compute``), formatted with ``labels``;
 - unit reports count only once submitted: submitted, returned or accepted, never a draft;
-- funding is the science_technology budget lines of the year in the unit's subtree, by source;
-- completeness is ``reporting.completeness`` restricted to the unit's subtree.
+- the units in the report's scope are those whose data counts for the unit in the year
+  (``orgunits.lineage``: ``Lineage.contributors``, as the engine sums them), so the funding
+  is their science_technology budget lines of the year, by source, and Phụ lục 1 lists them
+  (those valid in the year);
+- completeness is ``reporting.completeness``: the whole period for the year's owner, else
+  ``Completeness.only`` those units (every unit under the unit during the year is one of
+  them); every count is its ``summary()``.
 """
 
 from __future__ import annotations
@@ -26,15 +35,14 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kehoach.documents.issuer import carrier_on, issuer_on, recipients_on
 from kehoach.documents.wording import (
     assessment,
     clean,
     cleaned,
     date_parts,
     joined,
-    place_of,
     plan_ref,
-    recipients,
     remark,
     whole_of,
 )
@@ -43,6 +51,8 @@ from kehoach.metrics import engine
 from kehoach.metrics import facts as F
 from kehoach.metrics.labels import format_target, format_value, status_label
 from kehoach.orgunits.models import OrgUnit
+from kehoach.orgunits.rows import load_lineage
+from kehoach.plans import scope
 from kehoach.plans.models import FundingSourceKind
 from kehoach.registers.models import BudgetKind, BudgetLine
 from kehoach.reporting.completeness import Completeness, completeness
@@ -95,13 +105,11 @@ def _indicators(plan, unit: str, year: int) -> tuple[list[dict], list[dict]]:
     return rows, series
 
 
-def _subtree(unit: OrgUnit) -> list[OrgUnit]:
-    return [unit, *unit.descendants()]
-
-
-def _reports_entries(period, unit_ids: set[int]) -> list[TaskEntry]:
+def _reports_entries(period, codes) -> list[TaskEntry]:
     entries = TaskEntry.objects.filter(
-        report__period=period, report__state__in=VISIBLE_STATES, report__org_unit_id__in=unit_ids
+        report__period=period,
+        report__state__in=VISIBLE_STATES,
+        report__org_unit__code__in=list(codes),
     ).select_related("report__org_unit", "task__group")
     return sorted(
         entries, key=lambda e: (_unit_key(e.report.org_unit), e.task.group.order, e.task.order)
@@ -140,8 +148,10 @@ def _gathered(entries: list[TaskEntry], field: str) -> list[dict]:
     return [{"unit": u, "text": joined(items)} for u, items in out.items() if items]
 
 
-def _funding(plan, year: int, unit_ids: set[int]) -> dict:
-    lines = BudgetLine.objects.filter(year=year, org_unit_id__in=unit_ids)
+def _funding(plan, year: int, codes) -> dict:
+    """The science_technology budget lines of the year of the units ``codes`` (those whose
+    data counts for the report's unit: CT1 is the same sums' ratio), by source."""
+    lines = BudgetLine.objects.filter(year=year, org_unit__code__in=list(codes))
     spent = dict(
         lines.filter(kind=BudgetKind.SCIENCE_TECHNOLOGY)
         .values_list("source")
@@ -172,36 +182,34 @@ def _funding(plan, year: int, unit_ids: set[int]) -> dict:
     }
 
 
-def _completeness(period, unit_ids: set[int], codes: set[str]) -> tuple[dict, list[dict]]:
-    found = completeness(period)
-    mine = Completeness(found.year, found.deadline, [u for u in found.units if u.org_unit in codes])
-    late = [u for u in mine.expected if u.on_time is False]
-    past = timezone.now() >= mine.deadline
+def _completeness(mine: Completeness) -> tuple[dict, list[dict]]:
+    """Section VII and Phụ lục 2 from ``mine``: its ``summary()`` counts, their rates, and
+    the names of the units late (``Completeness.late``: submitted after the deadline, or not
+    submitted once it has passed) and missing."""
 
     def share(part) -> str:
         return format_percent(mine.rate(part), 1) if mine.rate(part) is not None else "—"
 
+    counts = mine.summary()
     summary = {
+        **counts,
         "deadline": timezone.localtime(mine.deadline).strftime("%H:%M ngày %d/%m/%Y"),
         "deadline_day": timezone.localtime(mine.deadline).strftime("%d/%m/%Y"),
-        "expected": len(mine.expected),
-        "submitted": len(mine.submitted),
         "submitted_rate": share(mine.submitted),
-        "on_time": len(mine.on_time),
         "on_time_rate": share(mine.on_time),
-        "late": len(late),
-        "late_rate": share(late),
-        "missing": len(mine.missing),
+        "late_rate": share(mine.late),
         "missing_rate": share(mine.missing),
-        "returned": len(mine.returned),
-        "late_units": ", ".join(u.name for u in late),
+        "late_units": ", ".join(
+            u.name if u.submitted else f"{u.name} (chưa gửi)" for u in mine.late
+        ),
         "missing_units": ", ".join(u.name for u in mine.missing),
     }
+    late = {u.org_unit for u in mine.late}
     rows = []
     for i, u in enumerate(mine.units, 1):
         first = timezone.localtime(u.first_submitted_at) if u.first_submitted_at else None
         if u.on_time is None:
-            timing = "Chưa gửi" + (" (quá hạn)" if past and u.expected else "")
+            timing = "Chưa gửi" + (" (quá hạn)" if u.org_unit in late else "")
         else:
             timing = "Đúng hạn" if u.on_time else "Quá hạn"
         rows.append(
@@ -221,11 +229,36 @@ def _completeness(period, unit_ids: set[int], codes: set[str]) -> tuple[dict, li
     return summary, rows
 
 
-def _by_unit(plan, unit: OrgUnit, year: int) -> dict:
-    """Annex 1: each indicator of the year for the unit's children (valid in the year) and
-    for the unit itself, the last row."""
+def _name_in(unit: OrgUnit, day: datetime.date) -> str:
+    """The unit's name on ``day``, or on its last day when it ended before."""
+    return unit.name_on(min(day, unit.valid_to) if unit.valid_to else day)
+
+
+def _annex_units(unit: OrgUnit, year: int, codes, day: datetime.date) -> list[OrgUnit]:
+    """The units of the scope (``codes``: those whose data counts for ``unit``) valid in the
+    year, but for one that ended before ``day`` into a unit shown (or into ``unit``): the
+    successor carries its figures of the year (``orgunits.lineage``, rule 3), so its row
+    would count them twice."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    children = sorted(OrgUnit.objects.valid_during(first, last).filter(parent=unit), key=_unit_key)
+    found = list(
+        OrgUnit.objects.valid_during(first, last)
+        .filter(code__in=list(codes))
+        .exclude(pk=unit.pk)
+        .select_related("successor")
+    )
+    shown = {unit.pk, *(u.pk for u in found if u.is_valid_on(day))}
+    kept = []
+    for u in found:
+        carrier = u if u.is_valid_on(day) else carrier_on(u, day)
+        if carrier is u or carrier is None or carrier.pk not in shown:
+            kept.append(u)
+    return sorted(kept, key=_unit_key)
+
+
+def _by_unit(plan, unit: OrgUnit, name: str, year: int, codes, day: datetime.date) -> dict:
+    """Annex 1: each indicator of the year for the units of the scope (``_annex_units``),
+    and for the unit itself, the last row."""
+    children = _annex_units(unit, year, codes, day)
     computed = engine.compute_all(plan, [year])
     columns = [{"code": s.code, "unit": s.unit, "name": s.name} for s in F.plan_indicators(plan)]
 
@@ -239,20 +272,23 @@ def _by_unit(plan, unit: OrgUnit, year: int) -> dict:
             "cells": [format_value(raw.get(c["code"]), c["unit"]) for c in columns],
         }
 
-    rows = [row(i, u, u.name) for i, u in enumerate(children, 1)]
-    return {"columns": columns, "rows": rows, "total": row(0, unit, whole_of(unit.name))}
+    rows = [row(i, u, _name_in(u, day)) for i, u in enumerate(children, 1)]
+    return {"columns": columns, "rows": rows, "total": row(0, unit, whole_of(name))}
 
 
 def report_content(plan, year: int, unit_code: str | None = None, *, today=None) -> dict:
     """Everything the consolidated report of ``plan`` for ``year`` says, for ``unit_code``
-    (default: the plan's owner) and its subtree. ``today`` is the report's date (default:
-    today in Vietnam). Raises ``engine.EngineError`` for a missing or unknown unit."""
+    (default: the plan's owner in that year, ``scope.owner_in``: the report of the plan's
+    whole scope) and the units whose data counts for it. ``today`` is the report's date
+    (default: today in Vietnam). Raises ``engine.EngineError`` for a missing or unknown
+    unit."""
     with translation.override("vi"):
         return cleaned(_content(plan, year, unit_code, today or timezone.localdate()))
 
 
 def _content(plan, year: int, unit_code: str | None, today: datetime.date) -> dict:
-    code = unit_code or (plan.owner.code if plan.owner_id else None)
+    owner = scope.owner_in(plan, year)
+    code = unit_code or (owner.code if owner is not None else None)
     if code is None:
         raise engine.NoUnitError(
             _("The plan %(plan)s has no owner unit; name a unit.") % {"plan": plan.code}
@@ -260,36 +296,41 @@ def _content(plan, year: int, unit_code: str | None, today: datetime.date) -> di
     unit = OrgUnit.objects.filter(code=code).first()
     if unit is None:
         raise engine.UnknownUnitError(_("Unknown org unit %(code)s.") % {"code": code})
-    inside = _subtree(unit)
-    ids, codes = {u.pk for u in inside}, {u.code for u in inside}
+    day = scope.year_day(plan, year)
+    lineage = load_lineage()
+    counted = lineage.contributors(code, year)  # whose data counts for the unit that year
+    whole = owner is not None and owner.pk == unit.pk
     period = ReportingPeriod.open(plan, year)
+    found = completeness(period)
+    mine = found if whole else found.only(counted)
     rows, series = _indicators(plan, code, year)
-    entries = _reports_entries(period, ids)
-    summary, report_rows = _completeness(period, ids, codes)
-    funding = _funding(plan, year, ids)
-    rule = getattr(plan, "reporting_rule", None)
-    lead = rule.lead_unit if rule else "Cơ quan chủ trì"
+    entries = _reports_entries(period, {u.org_unit for u in mine.units})
+    summary, report_rows = _completeness(mine)
+    funding = _funding(plan, year, counted)
+    issuer = issuer_on(unit, day, plan)
+    lead = scope.lead_in(plan, year) if whole else None
+    lead_name = _name_in(lead, day) if lead is not None else issuer.name
     ref = plan_ref(plan)
     return {
         "plan": {"code": plan.code, "title": plan.title, "ref": ref},
         "year": year,
         "next_year": year + 1,
-        "unit": {"code": unit.code, "name": unit.name},
-        "issuer_superior": plan.issuer_superior.upper(),
-        "issuer": unit.name.upper(),
+        "unit": {"code": unit.code, "name": issuer.name},
+        "issuer_superior": issuer.superior,
+        "issuer": issuer.heading,
         "number": NOT_ISSUED,
-        "symbol": "BC-UBND",
-        "place": place_of(unit.name),
+        "symbol": issuer.symbol,
+        "place": issuer.place,
         "date": date_parts(today),
         "date_text": f"{today:%d/%m/%Y}",
         "doc_title": "BÁO CÁO",
         "summary": f"Kết quả thực hiện {ref} năm {year}",
         "intro": (
             f"Thực hiện {ref}; trên cơ sở báo cáo của các cơ quan, đơn vị, địa phương, "
-            f"{unit.name} báo cáo kết quả thực hiện năm {year} như sau:"
+            f"{issuer.name} báo cáo kết quả thực hiện năm {year} như sau:"
         ),
         "assessment": assessment(year, rows, summary, entries, funding),
-        "assessment_note": f"({lead} bổ sung đánh giá chung: kết quả nổi bật, hạn chế và "
+        "assessment_note": f"({lead_name} bổ sung đánh giá chung: kết quả nổi bật, hạn chế và "
         "nguyên nhân.)",
         "indicators": rows,
         "series": series,
@@ -297,16 +338,16 @@ def _content(plan, year: int, unit_code: str | None, today: datetime.date) -> di
         "funding": funding,
         "difficulties": _gathered(entries, "difficulties"),
         "proposals": _gathered(entries, "proposals"),
-        "direction_note": f"({lead} bổ sung phương hướng, nhiệm vụ trọng tâm năm {year + 1}.)",
+        "direction_note": f"({lead_name} bổ sung phương hướng, nhiệm vụ trọng tâm năm {year + 1}.)",
         "completeness": summary,
-        "closing": f"Trên đây là báo cáo kết quả thực hiện {ref} năm {year} của {unit.name}./.",
-        "recipients": recipients(plan),
+        "closing": f"Trên đây là báo cáo kết quả thực hiện {ref} năm {year} của {issuer.name}./.",
+        "recipients": recipients_on(plan, issuer, counted, lineage),
         "signer": {
-            "authority": plan.signer_authority.upper(),
-            "title": plan.signer_title.upper(),
-            "name": plan.signer_name,
+            "authority": issuer.authority,
+            "title": issuer.title,
+            "name": issuer.signer_name,
         },
-        "annex_units": _by_unit(plan, unit, year),
+        "annex_units": _by_unit(plan, unit, issuer.name, year, counted, day),
         "annex_reports": report_rows,
     }
 

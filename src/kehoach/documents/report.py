@@ -15,6 +15,7 @@ from kehoach.documents.annex import render_xlsx
 from kehoach.documents.content import report_content
 from kehoach.documents.docx import render_docx
 from kehoach.documents.pdf import docx_to_pdf
+from kehoach.plans import scope
 
 FORMATS = ("docx", "pdf", "xlsx")
 CONTENT_TYPES = {
@@ -40,9 +41,10 @@ def ascii_slug(text: str) -> str:
 
 
 def filename(plan, year: int, fmt: str, unit_code: str | None = None) -> str:
-    """ "bao-cao-KHCN-2025.docx"; with a unit other than the owner, its code too."""
+    """ "bao-cao-KHCN-2025.docx"; with a unit other than the year's owner, its code too."""
     stem = ascii_slug(plan.code.split("-")[0]) or "ke-hoach"
-    owner = plan.owner.code if plan.owner_id else None
+    holder = scope.owner_in(plan, year)
+    owner = holder.code if holder is not None else None
     suffix = f"-{ascii_slug(unit_code)}" if unit_code and unit_code != owner else ""
     return f"bao-cao-{stem}-{year}{suffix}.{fmt}"
 
@@ -68,7 +70,8 @@ def render(content: dict, fmt: str) -> bytes:
 def build_report(
     plan, year: int, unit_code: str | None = None, fmt: str = "docx", *, number=None, today=None
 ) -> bytes:
-    """The consolidated report of ``plan`` for ``year`` (and ``unit_code``) in ``fmt``;
+    """The consolidated report of ``plan`` for ``year`` (for ``unit_code``; default: the
+    plan's owner in that year, the report of its whole scope) in ``fmt``;
     ``number`` once the report is issued ("15" for "Số: 15/BC-UBND"), ``today`` its date."""
     content = report_content(plan, year, unit_code, today=today)
     if number:

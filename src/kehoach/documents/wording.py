@@ -2,8 +2,9 @@
 writes it (Decree 30/2020/NĐ-CP), whatever the interface language.
 
 Place and date ("Sông Mây, ngày 05 tháng 12 năm 2025"), how the plan is cited, the remark
-beside an indicator, the generated general assessment, the recipients, and ``clean``: text
-safe for any document (NFC; no control characters but line breaks and tabs).
+beside an indicator, the generated general assessment, and ``clean``: text safe for any
+document (NFC; no control characters but line breaks and tabs). Who issues the report and
+to whom it goes is ``issuer.py``.
 """
 
 from __future__ import annotations
@@ -111,22 +112,6 @@ def joined(items: list[str]) -> str:
     return text
 
 
-def recipients(plan) -> list[str]:
-    """Nơi nhận: those reported to ("b/c") first, then the others, "Lưu: VT" last."""
-    upward, others, seen = [], [], set()
-    rule = getattr(plan, "reporting_rule", None)
-    for name in rule.upward_receivers if rule else []:
-        upward.append(f"{name} (b/c)")
-        seen.add(name.casefold())
-    for r in plan.recipients.order_by("order"):
-        if r.name.casefold() in seen or r.name.casefold().startswith("lưu"):
-            continue
-        seen.add(r.name.casefold())
-        (upward if r.note == "b/c" else others).append(f"{r.name} ({r.note})" if r.note else r.name)
-    items = [*upward, *others]
-    return [f"{x};" for x in items] + ["Lưu: VT."]
-
-
 def assessment(year, rows, summary, entries, funding) -> list[str]:
     """Section I, generated from the figures: the indicators by status, the units' reporting,
     the tasks reported by status, the funding spent."""
@@ -141,12 +126,14 @@ def assessment(year, rows, summary, entries, funding) -> list[str]:
     text = [f"Năm {year}, trong {len(rows):02d} chỉ tiêu của Kế hoạch có " + "; ".join(parts) + "."]
     if counts.get("not_achieved") or counts.get("off_track") or counts.get("at_risk"):
         text[0] += " Các chỉ tiêu chưa đạt hoặc có nguy cơ không đạt cần được tập trung chỉ đạo."
-    text.append(
+    line = (
         f"Có {summary['submitted']}/{summary['expected']} cơ quan, đơn vị, địa phương gửi báo cáo "
         f"({summary['submitted_rate']}), trong đó {summary['on_time']} đơn vị gửi đúng hạn "
-        f"({summary['on_time_rate']}), {summary['late']} đơn vị gửi quá hạn; "
-        f"{summary['missing']} đơn vị chưa gửi báo cáo."
+        f"({summary['on_time_rate']}); {summary['missing']} đơn vị chưa gửi báo cáo"
     )
+    if summary["late"]:  # Completeness.late: after the deadline, or not sent once it passed
+        line += f"; {summary['late']} đơn vị quá hạn (gửi sau thời hạn hoặc hết hạn chưa gửi)"
+    text.append(line + ".")
     if entries:
         by_status = Counter(e.status for e in entries)
         done = ", ".join(

@@ -3,9 +3,10 @@
     /review/report/<year>.docx | .pdf | .xlsx   [?unit=CODE]
 
 For the lead office (and admins): ``access`` decides, "build_report" on the unit (default:
-the plan's owner); a unit out of the user's sight answers 404, one in sight but not theirs to
-report on 403. The file comes as an attachment with an ASCII file name
-("bao-cao-KHCN-2025.docx"), so every browser and mail client keeps it intact.
+the plan's owner in that year, ``scope.owner_in``: the report of the plan's whole scope); a
+unit out of the user's sight answers 404, one in sight but not theirs to report on 403. The
+file comes as an attachment with an ASCII file name ("bao-cao-KHCN-2025.docx"), so every
+browser and mail client keeps it intact.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from kehoach.accounts import access
 from kehoach.documents import DocumentError
 from kehoach.documents.pdf import ConversionError
 from kehoach.documents.report import CONTENT_TYPES, build_report, filename
+from kehoach.plans import scope
 from kehoach.reporting.selection import default_plan
 
 
@@ -33,12 +35,13 @@ def report_file(request, year: str, fmt: str):
     if not plan.period_start <= year <= plan.last_year:
         raise Http404
     code = request.GET.get("unit")
+    owner = scope.owner_in(plan, year)
     if code:
         unit = access.unit_or_404(request.user, code, "build_report")
-    elif plan.owner_id is None:
+    elif owner is None:
         raise Http404
     else:
-        unit = access.check(request.user, "build_report", plan.owner)
+        unit = access.check(request.user, "build_report", owner)
     try:
         data = build_report(plan, year, unit.code, fmt)
     except ConversionError as exc:  # no LibreOffice on the server: say so, plainly

@@ -307,10 +307,11 @@ def _sections_rest(doc) -> None:
         P("VII. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ", "BC Heading"),
         f"Hạn gửi báo cáo: trước ngày {{{{ {c}.deadline_day }}}}. Số đơn vị phải báo cáo: "
         f"{{{{ {c}.expected }}}}; đã gửi: {{{{ {c}.submitted }}}} ({{{{ {c}.submitted_rate }}}}), "
-        f"trong đó đúng hạn {{{{ {c}.on_time }}}} ({{{{ {c}.on_time_rate }}}}), quá hạn "
-        f"{{{{ {c}.late }}}} ({{{{ {c}.late_rate }}}}); chưa gửi: {{{{ {c}.missing }}}} "
-        f"({{{{ {c}.missing_rate }}}}); bị trả lại để hoàn thiện: {{{{ {c}.returned }}}}.",
-        _tag(f"if {c}.late_units"), f"- Đơn vị gửi báo cáo quá hạn: {{{{ {c}.late_units }}}}.",
+        f"trong đó đúng hạn {{{{ {c}.on_time }}}} ({{{{ {c}.on_time_rate }}}}); chưa gửi: "
+        f"{{{{ {c}.missing }}}} ({{{{ {c}.missing_rate }}}}); quá hạn (gửi sau thời hạn hoặc hết "
+        f"hạn chưa gửi): {{{{ {c}.late }}}} ({{{{ {c}.late_rate }}}}); bị trả lại để hoàn thiện: "
+        f"{{{{ {c}.returned }}}}.",
+        _tag(f"if {c}.late_units"), f"- Đơn vị quá hạn: {{{{ {c}.late_units }}}}.",
         _tag("endif"),
         _tag(f"if {c}.missing_units"), f"- Đơn vị chưa gửi báo cáo: {{{{ {c}.missing_units }}}}.",
         _tag("endif"),

@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument(
-            "--unit", default=None, help=_("org unit code (default: the plan's owner)")
+            "--unit",
+            default=None,
+            help=_("org unit code (default: the plan's owner in that year, its whole scope)"),
         )
         parser.add_argument(
             "--format",

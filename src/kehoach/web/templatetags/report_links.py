@@ -1,0 +1,41 @@
+"""The consolidated report's download links: ``{% report_links year %}``.
+
+Shown to whoever may build the report (``access``: "build_report" on the plan's owner in
+that year, ``scope.owner_in``), for the report of the plan's whole scope in that year
+(``/review/report/<year>.<fmt>``, no ``?unit``); nothing for anyone else, nor for a year
+outside the plan. Pages put it outside the body they keep in the cache (that body is shared
+by users who see the same units, not by those who may do the same things).
+"""
+
+from django import template
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from kehoach.accounts import access
+from kehoach.documents.report import FORMATS
+from kehoach.plans import scope
+from kehoach.reporting.selection import default_plan
+
+register = template.Library()
+
+
+@register.inclusion_tag("web/_report_links.html", takes_context=True)
+def report_links(context, year) -> dict:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"links": []}
+    try:
+        plan = default_plan()
+        year = int(year)
+    except (CommandError, TypeError, ValueError):
+        return {"links": []}
+    if year not in plan.years():
+        return {"links": []}
+    owner = scope.owner_in(plan, year)
+    if owner is None or not access.can(user, "build_report", owner):
+        return {"links": []}
+    links = [
+        (fmt, reverse("web:report_file", kwargs={"year": str(year), "fmt": fmt})) for fmt in FORMATS
+    ]
+    return {"year": year, "links": links}
