@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kehoach.accounts import access
+from kehoach.lib.text import fold
 from kehoach.metrics import charts, core, engine
 from kehoach.metrics import facts as F
 from kehoach.metrics.labels import format_target, format_value, status_label
@@ -229,13 +230,25 @@ def _completeness(period: ReportingPeriod | None, unit: OrgUnit, year: int, page
     }
 
 
-def _unit_choices(user) -> list[OrgUnit] | None:
+def _unit_choices(user, year: int) -> dict[str, list[OrgUnit]] | None:
+    """The units a user may pick, by kind then name: those existing in ``year`` first, the
+    others (ended before it, or created after) apart. None: too many for a list."""
     ids = access.visible_unit_ids(user)  # known already: no IN list of thousands of ids
     if (len(ids) if ids is not None else OrgUnit.objects.count()) > MAX_UNIT_CHOICES:
         return None
-    units = access.visible_units(user).order_by("code").only("code", "name")
+    units = access.visible_units(user).only("code", "name", "kind", "valid_from", "valid_to")
     chosen = list(units[: MAX_UNIT_CHOICES + 1])
-    return None if len(chosen) > MAX_UNIT_CHOICES else chosen
+    if len(chosen) > MAX_UNIT_CHOICES:
+        return None
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    chosen.sort(key=lambda u: (KIND_ORDER.get(u.kind, 9), fold(u.name)))
+    existing = [
+        u
+        for u in chosen
+        if (u.valid_from is None or u.valid_from <= last)
+        and (u.valid_to is None or u.valid_to >= first)
+    ]
+    return {"existing": existing, "other": [u for u in chosen if u not in existing]}
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -265,7 +278,7 @@ def dashboard(request):
 
     def body() -> str:
         context = _unit_context(request, plan, unit, year)
-        context["unit_choices"] = _unit_choices(user)
+        context["unit_choices"] = _unit_choices(user, year)
         if access.sees_everything(user):
             context["completeness"] = _completeness(period, unit, year, page)
         return render_to_string("web/dashboard/_dashboard.html", context, request)
