@@ -40,6 +40,7 @@ class Holding:
     lead: OrgUnit | None
     starts_on: datetime.date | None = None
     ends_on: datetime.date | None = None
+    implicit: bool = False  # no stored history: the owner from the beginning, lead by name
 
     def covers(self, day: datetime.date) -> bool:
         return (self.starts_on is None or self.starts_on <= day) and (
@@ -69,7 +70,7 @@ def holdings(plan: Plan) -> list[Holding]:
     found.sort(key=lambda h: h.starts_on or datetime.date.min)
     if not found and plan.owner_id is not None:
         owner = OrgUnit.objects.get(pk=plan.owner_id)
-        found = [Holding(owner, resolve_lead(plan, owner))]
+        found = [Holding(owner, None, implicit=True)]  # its lead is resolved when asked
     plan._kehoach_holdings = found  # for this object's life (a request, a command)
     return found
 
@@ -114,9 +115,17 @@ def owner_in(plan: Plan, year: int) -> OrgUnit | None:
     return None if holding is None else holding.owner
 
 
+def lead_of(plan: Plan, holding: Holding | None) -> OrgUnit | None:
+    """The office that led the plan in ``holding``."""
+    if holding is None:
+        return None
+    if holding.implicit:
+        return resolve_lead(plan, holding.owner)
+    return holding.lead
+
+
 def lead_in(plan: Plan, year: int) -> OrgUnit | None:
-    holding = holding_in(plan, year)
-    return None if holding is None else holding.lead
+    return lead_of(plan, holding_in(plan, year))
 
 
 def judged_units(plan: Plan, years: list[int]) -> dict[int, frozenset[str]] | None:

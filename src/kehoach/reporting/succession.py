@@ -129,8 +129,8 @@ def _carry_lead(unit: OrgUnit, successor: OrgUnit, event, carried: Carried) -> N
     name = fold(unit.name)
     for rule in ReportingRule.objects.select_related("plan"):
         plan = rule.plan
-        holding = scope.holding_on(plan, event.effective_on - ONE_DAY)
-        led = holding is not None and holding.lead is not None and holding.lead.pk == unit.pk
+        lead = scope.lead_of(plan, scope.holding_on(plan, event.effective_on - ONE_DAY))
+        led = lead is not None and lead.pk == unit.pk
         named = bool(rule.lead_unit) and fold(rule.lead_unit) == name
         if not (led or named):
             continue
