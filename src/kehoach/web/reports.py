@@ -28,6 +28,7 @@ from .report_forms import (
     AttachmentForm,
     ReportForm,
     UploadForm,
+    budget_text,
     entry_label,
     load_report,
     register_label,
@@ -194,6 +195,8 @@ def _where(key: str, task_texts: dict) -> str:
 def _shown(key: str, value: str) -> str:
     if key.endswith(".status") and value in TaskStatus.values:
         return TaskStatus(value).label
+    if key == "records.budget" and value:
+        return "; ".join(budget_text(ref) for ref in value.split(", "))
     return value
 
 
