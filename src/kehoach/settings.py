@@ -50,10 +50,10 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
+    "kehoach.apps.WhiteNoiseRunserverConfig",  # whitenoise.runserver_nostatic
     "django.contrib.staticfiles",
-    "axes",
-    "simple_history",
+    "kehoach.apps.AxesConfig",  # axes, with a Vietnamese name (kehoach/apps.py)
+    "kehoach.apps.SimpleHistoryConfig",  # simple_history
     "kehoach.orgunits",
     "kehoach.accounts",
     "kehoach.plans",
@@ -208,10 +208,10 @@ LOGGING = {
 # browser; JSON only; pages of 50 (up to 500); throttled through the default cache, which is
 # per process (LocMem): several servers need a shared cache (CACHES) for the limits to hold.
 INSTALLED_APPS += [
-    "rest_framework",
+    "kehoach.apps.RestFramework",  # rest_framework
     "rest_framework.authtoken",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
+    "kehoach.apps.Spectacular",  # drf_spectacular
+    "kehoach.apps.SpectacularSidecar",  # drf_spectacular_sidecar
     "kehoach.api",
 ]
 REST_FRAMEWORK = {

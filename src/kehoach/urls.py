@@ -1,5 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+# The admin's own words, in the user's language (Django's are "Django administration").
+admin.site.site_header = _("kehoach administration")
+admin.site.site_title = _("kehoach administration")
+admin.site.index_title = _("Data and accounts")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

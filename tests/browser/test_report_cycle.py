@@ -25,6 +25,13 @@ def _login(page, base, username):
     page.wait_for_url(f"{base}/dashboard/**")
 
 
+def _confirm(page) -> None:
+    """Press "Xác nhận" on the page that asks before a submit, a return or an accept."""
+    with page.expect_navigation():
+        page.click(".confirm-actions button[type=submit]")
+    page.wait_for_load_state()
+
+
 def _behind(page) -> str:
     section = page.locator("section.reporting")
     return section.inner_text() if section.count() else ""
@@ -52,7 +59,10 @@ def test_it_runs_the_reporting_cycle_in_a_browser(cast, live_server, new_page, s
         first_result.fill("Tuyên truyền 2 đợt trên loa truyền thanh xã.")
         shot(clerk, "02-clerk-report-filled")
         clerk.click("button[name=action][value=submit]")
-        clerk.wait_for_load_state()
+        clerk.wait_for_selector(".confirm-actions")
+        shot(clerk, "03a-clerk-asked-to-confirm")
+        assert UnitReport.objects.get(org_unit__code="X01").state == "draft"  # saved, not sent
+        _confirm(clerk)
         shot(clerk, "03-clerk-report-submitted")
         assert UnitReport.objects.get(org_unit__code="X01").state == "submitted"
 
@@ -60,7 +70,10 @@ def test_it_runs_the_reporting_cycle_in_a_browser(cast, live_server, new_page, s
         shot(lead, "04-lead-review")
         lead.fill(".decide-return textarea", "Bổ sung số lượt người nghe tuyên truyền.")
         lead.click(".decide-return button[type=submit]")
-        lead.wait_for_load_state()
+        lead.wait_for_selector(".confirm-actions")
+        assert "Bổ sung số lượt người nghe tuyên truyền." in lead.inner_text(".confirm")
+        assert UnitReport.objects.get(org_unit__code="X01").state == "submitted"
+        _confirm(lead)
         shot(lead, "05-lead-returned")
         assert UnitReport.objects.get(org_unit__code="X01").state == "returned"
 
@@ -71,12 +84,14 @@ def test_it_runs_the_reporting_cycle_in_a_browser(cast, live_server, new_page, s
             "Tuyên truyền 2 đợt trên loa truyền thanh xã, khoảng 1.200 lượt người nghe."
         )
         clerk.click("button[name=action][value=submit]")
-        clerk.wait_for_load_state()
+        clerk.wait_for_selector(".confirm-actions")
+        _confirm(clerk)
         shot(clerk, "07-clerk-resubmitted")
 
         lead.goto(f"{base}/review/X01/2026/")
         lead.click(".decide-accept button[type=submit]")
-        lead.wait_for_load_state()
+        lead.wait_for_selector(".confirm-actions")
+        _confirm(lead)
         shot(lead, "08-lead-accepted")
         report = UnitReport.objects.get(org_unit__code="X01")
         assert report.state == "accepted" and report.versions.count() == 2

@@ -86,8 +86,8 @@ def test_it_prints_a_vietnamese_table(district):
     row = {line.split(" | ")[0].strip(): line for line in lines[4:]}
     assert "0,0502%" in row["CT1"] and "≥ 0,05% (2025)" in row["CT1"]
     assert row["CT1"].rstrip().endswith(labels["achieved"])
-    assert "1–2 (2025)" in row["CT4"]
-    assert "≈ 100 ± 5% (2030)" in row["CT3"] and " 0% " in row["CT3"]
+    assert "từ 1 đến 2 (2025)" in row["CT4"]
+    assert "khoảng 100% (± 5) (2030)" in row["CT3"] and " 0% " in row["CT3"]
     with translation.override("vi"):
         later = run("--year", "2027").splitlines()
     assert all("—" in line and labels["no_data"] in line for line in later[4:])
@@ -120,9 +120,9 @@ def test_it_refuses_an_unknown_plan(db):
     [
         (Target(2025, ">=", D("0.05")), "%", "≥ 0,05% (2025)"),
         (Target(2030, ">=", D("0.100000")), "%", "≥ 0,1% (2030)"),
-        (Target(2025, "between", 1, max=2), "sản phẩm", "1–2 (2025)"),
+        (Target(2025, "between", 1, max=2), "sản phẩm", "từ 1 đến 2 (2025)"),
         (Target(2030, ">", 3), "sản phẩm", "> 3 (2030)"),
-        (Target(2030, "approx", 100, tolerance=5), "%", "≈ 100 ± 5% (2030)"),
+        (Target(2030, "approx", 100, tolerance=5), "%", "khoảng 100% (± 5) (2030)"),
         (Target(2025, "<=", 1250000000), "đồng", "≤ 1.250.000.000 (2025)"),
         (None, "%", "—"),
     ],

@@ -119,7 +119,7 @@ def test_it_lets_only_the_lead_office_decide(world, client, username, code, acti
     from kehoach.reporting.models import UnitReport
 
     response = _client(client, cast, username).post(
-        f"/review/{code}/2024/", {"action": action, "reason": "Bổ sung số liệu"}
+        f"/review/{code}/2024/", {"action": action, "reason": "Bổ sung số liệu", "confirm": "1"}
     )
     state = UnitReport.objects.get(org_unit__code=code, period__year=2024).state
     if username == "ktht":

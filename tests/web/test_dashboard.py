@@ -313,9 +313,9 @@ def test_it_shows_the_plan(client, district):
     for text in (
         "07-NQ/TU",
         "≥ 0,05% (2025)",
-        "1–2 (2025)",
+        "từ 1 đến 2 (2025)",
         "&gt; 3 (2030)",
-        "≈ 100 ± 5% (2030)",
+        "khoảng 100% (± 5) (2030)",
         "Phòng Kinh tế và Hạ tầng",
         "Phòng Tài chính - Kế hoạch",
         "Sở Khoa học và Công nghệ",

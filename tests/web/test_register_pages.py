@@ -461,14 +461,14 @@ def test_editing_records_a_history_entry_with_user_and_values(records):
 
     html = html_of(login("ktht").get(f"/registers/key_products/{product.pk}/history/"))
     entry = html.split('<ol class="history">')[1].split("</li>")[0]
-    assert "24/11/2025 09:30" in entry
+    assert "09:30 24/11/2025" in entry  # the hour first, as on every page
     assert "by x01" in entry
     rows = dict(
         re.findall(r'<tr><th scope="row">([^<]+)</th><td class="before">([^<]*)</td>', entry)
     )
     assert rows == {"Name": "Bưởi Mây Thượng", "OCOP stars": "—", "Recognised on": "01/03/2023"}
     assert "Bưởi Thanh Trà" in entry and "15/01/2024" in entry and ">4<" in entry
-    assert "Created" in html and "02/01/2025 10:04" in html  # the first entry, below
+    assert "Created" in html and "10:04 02/01/2025" in html  # the first entry, below
 
 
 def test_history_shows_units_and_choices_by_name(records, cast):

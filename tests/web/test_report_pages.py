@@ -8,6 +8,8 @@ from django.test import Client
 from kehoach.reporting.models import ReportingPeriod, TaskEntry, UnitReport
 from kehoach.reporting.workflow import report_for, save_draft, submit
 
+from .conftest import confirmation_of
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 URL = "/report/X01/2025/"
 
@@ -87,6 +89,11 @@ def test_it_runs_the_whole_cycle_through_the_pages(cast):
     html = head.get(URL).content.decode()
     assert "Tuyên truyền 2 đợt" in html and 'value="submit"' in html
     response = head.post(URL, {**form_data(html, **_values(html)), "action": "submit"})
+    assert response.status_code == 200 and "Submit the 2025 report of UBND xã Một" in (
+        response.content.decode()
+    )  # asked first: the draft is saved, not submitted
+    assert UnitReport.objects.get(org_unit__code="X01").state == "draft"
+    response = head.post(URL, confirmation_of(response))
     assert response.status_code == 302
     report = UnitReport.objects.get(org_unit__code="X01")
     assert report.state == "submitted"
@@ -99,6 +106,10 @@ def test_it_runs_the_whole_cycle_through_the_pages(cast):
     report.refresh_from_db()
     assert report.state == "submitted"
     response = lead.post(review, {"action": "return", "reason": "Bổ sung số liệu nhiệm vụ"})
+    assert response.status_code == 200  # asked first
+    report.refresh_from_db()
+    assert report.state == "submitted"
+    response = lead.post(review, confirmation_of(response))
     assert response.status_code == 302
 
     html = clerk.get(URL).content.decode()
@@ -109,9 +120,12 @@ def test_it_runs_the_whole_cycle_through_the_pages(cast):
     assert clerk.post(URL, {**form_data(html, **values), "action": "save"}).status_code == 302
     html = head.get(URL).content.decode()
     assert (
-        head.post(URL, {**form_data(html, **_values(html)), "action": "submit"}).status_code == 302
+        head.post(
+            URL, {**form_data(html, **_values(html)), "action": "submit", "confirm": "1"}
+        ).status_code
+        == 302
     )
-    assert lead.post(review, {"action": "accept"}).status_code == 302
+    assert lead.post(review, {"action": "accept", "confirm": "1"}).status_code == 302
     report.refresh_from_db()
     assert report.state == "accepted"
 
@@ -170,7 +184,9 @@ def test_it_keeps_other_units_and_drafts_out_of_reach(cast):
     submit(report)
     assert lead.get("/review/X01/2025/").status_code == 200
     leaders = login("lanhdao")
-    response = leaders.post("/review/X01/2025/", {"action": "return", "reason": "Không"})
+    response = leaders.post(
+        "/review/X01/2025/", {"action": "return", "reason": "Không", "confirm": "1"}
+    )
     assert response.status_code == 403
     assert UnitReport.objects.get(pk=report.pk).state == "submitted"
 
@@ -178,8 +194,11 @@ def test_it_keeps_other_units_and_drafts_out_of_reach(cast):
 def test_it_lets_only_the_head_submit(cast):
     clerk = login("x01")
     html = clerk.get(URL).content.decode()
-    response = clerk.post(URL, {**form_data(html, general_assessment="x"), "action": "submit"})
-    assert response.status_code == 403
+    for confirm in ("", "1"):
+        response = clerk.post(
+            URL, {**form_data(html, general_assessment="x"), "action": "submit", "confirm": confirm}
+        )
+        assert response.status_code == 403
     report = UnitReport.objects.get(org_unit__code="X01")
     assert report.state == "not_started" and report.general_assessment == ""
 
@@ -187,10 +206,13 @@ def test_it_lets_only_the_head_submit(cast):
 def test_it_needs_every_status_to_submit(cast):
     head = login("x01.head")
     html = head.get(URL).content.decode()
-    response = head.post(URL, {**form_data(html, general_assessment="x"), "action": "submit"})
-    assert response.status_code == 400
-    assert "Choose a status before submitting." in response.content.decode()
-    assert UnitReport.objects.get(org_unit__code="X01").state == "not_started"
+    for confirm in ("", "1"):
+        response = head.post(
+            URL, {**form_data(html, general_assessment="x"), "action": "submit", "confirm": confirm}
+        )
+        assert response.status_code == 400
+        assert "Choose a status before submitting." in response.content.decode()
+        assert UnitReport.objects.get(org_unit__code="X01").state == "not_started"
 
 
 def test_it_attaches_evidence_and_refuses_bad_files(cast):

@@ -80,7 +80,9 @@ def test_it_returns_with_a_reason_and_accepts(cast, reports):
     assert response.status_code == 400
     assert "Say why the report is returned." in response.content.decode()
     response = lead.post(
-        "/review/X01/2025/", {"action": "return", "reason": "Thiếu số liệu"}, follow=True
+        "/review/X01/2025/",
+        {"action": "return", "reason": "Thiếu số liệu", "confirm": "1"},
+        follow=True,
     )
     assert "was returned" in response.content.decode()
     report = UnitReport.objects.get(pk=reports["X01"].pk)
@@ -89,16 +91,19 @@ def test_it_returns_with_a_reason_and_accepts(cast, reports):
     html = lead.get("/review/X01/2025/").content.decode()
     assert "Thiếu số liệu" in html and 'value="accept"' not in html
 
-    response = lead.post("/review/TCKH/2025/", {"action": "accept"})
+    response = lead.post("/review/TCKH/2025/", {"action": "accept", "confirm": "1"})
     assert response.status_code == 302 and response["Location"] == "/review/?year=2025"
     assert UnitReport.objects.get(pk=reports["TCKH"].pk).state == "accepted"
-    response = lead.post("/review/TCKH/2025/", {"action": "accept"})
-    assert response.status_code == 400  # accepted is final
+    for confirm in ("", "1"):
+        response = lead.post("/review/TCKH/2025/", {"action": "accept", "confirm": confirm})
+        assert response.status_code == 400  # accepted is final: nothing to confirm
 
 
 def test_it_lets_leadership_read_but_not_decide(cast, reports):
     leaders = login("lanhdao")
     html = leaders.get("/review/X01/2025/").content.decode()
     assert "Nội dung X01 đã gửi" in html and 'value="accept"' not in html
-    assert leaders.post("/review/X01/2025/", {"action": "accept"}).status_code == 403
+    for confirm in ("", "1"):
+        response = leaders.post("/review/X01/2025/", {"action": "accept", "confirm": confirm})
+        assert response.status_code == 403
     assert UnitReport.objects.get(pk=reports["X01"].pk).state == "submitted"

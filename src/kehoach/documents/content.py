@@ -47,6 +47,7 @@ from kehoach.documents.wording import (
     whole_of,
 )
 from kehoach.lib.numbers import format_number, format_percent
+from kehoach.lib.text import of_year
 from kehoach.metrics import engine
 from kehoach.metrics import facts as F
 from kehoach.metrics.labels import format_target, format_value, status_label
@@ -324,7 +325,7 @@ def _content(plan, year: int, unit_code: str | None, today: datetime.date) -> di
         "date": date_parts(today),
         "date_text": f"{today:%d/%m/%Y}",
         "doc_title": "BÁO CÁO",
-        "summary": f"Kết quả thực hiện {ref} năm {year}",
+        "summary": f"Kết quả thực hiện {of_year(ref, year)}",
         "intro": (
             f"Thực hiện {ref}; trên cơ sở báo cáo của các cơ quan, đơn vị, địa phương, "
             f"{issuer.name} báo cáo kết quả thực hiện năm {year} như sau:"
@@ -340,7 +341,7 @@ def _content(plan, year: int, unit_code: str | None, today: datetime.date) -> di
         "proposals": _gathered(entries, "proposals"),
         "direction_note": f"({lead_name} bổ sung phương hướng, nhiệm vụ trọng tâm năm {year + 1}.)",
         "completeness": summary,
-        "closing": f"Trên đây là báo cáo kết quả thực hiện {ref} năm {year} của {issuer.name}./.",
+        "closing": f"Trên đây là báo cáo kết quả thực hiện {of_year(ref, year)} của {issuer.name}./.",
         "recipients": recipients_on(plan, issuer, counted, lineage),
         "signer": {
             "authority": issuer.authority,

@@ -35,3 +35,25 @@ def local_date(instant: datetime.datetime) -> datetime.date:
 def iso_local(instant: datetime.datetime | None) -> str | None:
     """An instant as RFC 3339 in Vietnam's offset ("2025-11-24T23:30:00+07:00"); None stays."""
     return None if instant is None else instant.astimezone(VIETNAM).isoformat()
+
+
+def format_local_datetime(instant: datetime.datetime | None) -> str:
+    """An instant as every page shows it, in Vietnam's time: "09:30 20/11/2026"; None is "—".
+
+    Hour first, then the day, as Vietnamese administrative writing does ("09 giờ 30 ngày
+    20/11/2026"); a naive value is taken as already local.
+    """
+    if instant is None:
+        return "—"
+    if instant.tzinfo is not None:
+        instant = instant.astimezone(VIETNAM)
+    return f"{instant:%H:%M %d/%m/%Y}"
+
+
+def format_local_date(day: datetime.date | datetime.datetime | None) -> str:
+    """A day as every page shows it: "20/11/2026" (an instant: its day in Vietnam); None is "—"."""
+    if day is None:
+        return "—"
+    if isinstance(day, datetime.datetime) and day.tzinfo is not None:
+        day = day.astimezone(VIETNAM)
+    return f"{day:%d/%m/%Y}"

@@ -13,3 +13,17 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return re.sub(r"\s+", " ", stripped).strip().casefold()
+
+
+# A title that already ends in a year or a year phrase: "... tầm nhìn đến năm 2030",
+# "... giai đoạn 2021-2025", "Kế hoạch số 12/KH-UBND ngày 05/01/2022", "(2021 - 2030)".
+_ENDS_IN_YEAR = re.compile(r"(?:1[89]|2\d)\d{2}\s*\)?\s*$")
+
+
+def of_year(title: str, year: int) -> str:
+    """A plan's title (or reference) followed by the year a report is about, one way
+    everywhere: "Kế hoạch phát triển ... năm 2026", or, when the title already ends in a year
+    ("... tầm nhìn đến năm 2030"), "... tầm nhìn đến năm 2030 — năm 2026", never "... đến năm
+    2030 năm 2026"."""
+    title = title.strip()
+    return f"{title} — năm {year}" if _ENDS_IN_YEAR.search(title) else f"{title} năm {year}"

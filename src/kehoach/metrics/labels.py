@@ -2,13 +2,14 @@
 
 Statuses are translated through gettext (English msgids, Vietnamese in ``locale/vi``); numbers
 are written the Vietnamese way (``kehoach.lib.numbers``): "0,0502%", "1.250.000.000",
-targets as "≥ 0,05% (2025)", "1–2 (2025)", "> 3 (2030)", "≈ 100 ± 5% (2030)".
+targets as "≥ 0,05% (2025)", "từ 1 đến 2 (2025)", "> 3 (2030)", "khoảng 100% (± 5) (2030)".
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kehoach.lib.numbers import MISSING, format_number
@@ -51,15 +52,22 @@ def format_value(value: Decimal | None, unit: str = "") -> str:
 
 
 def format_target(target: Target | None, unit: str = "") -> str:
-    """A target with its year: "≥ 0,05% (2025)", "1–2 (2025)", "≈ 100 ± 5% (2030)"."""
+    """A target with its year, in words where a symbol would puzzle: "≥ 0,05% (2025)",
+    "từ 1 đến 2 (2025)", "khoảng 100% (± 5) (2030)" (English: "from 1 to 2", "about ...")."""
     if target is None:
         return MISSING
     suffix = _suffix(unit)
     value = format_number(target.value)
     if target.op == "between":
-        text = f"{value}–{format_number(target.max)}{suffix}"
+        text = gettext("from %(low)s to %(high)s") % {
+            "low": value,
+            "high": format_number(target.max) + suffix,
+        }
     elif target.op == "approx":
-        text = f"≈ {value} ± {format_number(target.tolerance)}{suffix}"
+        text = gettext("about %(value)s (± %(tolerance)s)") % {
+            "value": value + suffix,
+            "tolerance": format_number(target.tolerance),
+        }
     else:
         text = f"{OP_SYMBOLS[target.op]} {value}{suffix}"
     return f"{text} ({target.year})"

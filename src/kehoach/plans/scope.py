@@ -128,6 +128,13 @@ def lead_in(plan: Plan, year: int) -> OrgUnit | None:
     return lead_of(plan, holding_in(plan, year))
 
 
+def lead_name_in(plan: Plan, year: int) -> str:
+    """The name of the office that led the plan in ``year``, as it was called then ("" when
+    the plan has no owner)."""
+    lead = lead_in(plan, year)
+    return "" if lead is None else lead.name_on(year_day(plan, year))
+
+
 def judged_units(plan: Plan, years: list[int]) -> dict[int, frozenset[str]] | None:
     """Per year, the codes of the units whose figure is judged against the plan's targets:
     the year's owner and every owner after it (its figure for the year is the same

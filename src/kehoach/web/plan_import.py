@@ -4,6 +4,8 @@ The draft travels between the two steps signed (django.core.signing), so what is
 exactly what the person reviewed. Only the lead office and administrators load plans.
 """
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,9 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kehoach.accounts import access
+from kehoach.lib.numbers import format_percent
 from kehoach.lib.problems import InvalidFile
 from kehoach.plans.parsing import parse_plan_bytes
 from kehoach.plans.planfile import dump, load_plan, validate
@@ -36,6 +39,60 @@ class UploadForm(forms.Form):
         if not upload.name.lower().endswith((".txt", ".docx")):
             raise forms.ValidationError(_("Only .txt and .docx files can be read."))
         return upload
+
+
+# Where the reader placed a line (plans.parsing: "tasks[1.1]", "section (funding)", "title"),
+# in words: "Nhiệm vụ 1.1", "Phần kinh phí", "Trích yếu".
+PLACES = {
+    "header": pgettext_lazy("plan part", "Document header"),
+    "number": pgettext_lazy("plan part", "Number and symbol"),
+    "issued_on": pgettext_lazy("plan part", "Date issued"),
+    "issuer": pgettext_lazy("plan part", "Issuing body"),
+    "issuer_superior": pgettext_lazy("plan part", "Body above the issuer"),
+    "doc_type": pgettext_lazy("plan part", "Document type"),
+    "title": pgettext_lazy("plan part", "Title"),
+    "preamble": pgettext_lazy("plan part", "Legal bases of the plan"),
+    "recipients": pgettext_lazy("plan part", "Recipients"),
+    "signer": pgettext_lazy("plan part", "Signer"),
+    "heading": pgettext_lazy("plan part", "Heading"),
+    "funding": pgettext_lazy("plan part", "Funding"),
+}
+NUMBERED_PLACES = {
+    "objectives": pgettext_lazy("plan part", "Objective %(code)s"),
+    "indicators": pgettext_lazy("plan part", "Indicator %(code)s"),
+    "task_groups": pgettext_lazy("plan part", "Task group %(code)s"),
+    "tasks": pgettext_lazy("plan part", "Task %(code)s"),
+    "reporting.duties": pgettext_lazy("plan part", "Duty %(code)s"),
+    "recipients": pgettext_lazy("plan part", "Recipients"),
+}
+SECTIONS = {
+    "purpose": pgettext_lazy("plan part", "Section: purpose and requirements"),
+    "objectives": pgettext_lazy("plan part", "Section: objectives"),
+    "tasks": pgettext_lazy("plan part", "Section: tasks and solutions"),
+    "funding": pgettext_lazy("plan part", "Section: funding"),
+    "organisation": pgettext_lazy("plan part", "Section: organisation"),
+}
+_NUMBERED = re.compile(r"^(?P<place>[a-z_.]+)\[(?P<code>[^\]]+)\]$")
+_SECTION = re.compile(r"^section \((?P<kind>[a-z_]+)\)$")
+
+
+def place_text(placed_as: str) -> str:
+    """Where a line went, in words: "tasks[1.1]" -> "Nhiệm vụ 1.1"; an unknown place as is."""
+    if placed_as in PLACES:
+        return str(PLACES[placed_as])
+    if (found := _NUMBERED.match(placed_as)) and found["place"] in NUMBERED_PLACES:
+        return str(NUMBERED_PLACES[found["place"]]) % {"code": found["code"]}
+    if (found := _SECTION.match(placed_as)) and found["kind"] in SECTIONS:
+        return str(SECTIONS[found["kind"]])
+    return placed_as
+
+
+def placement_text(placed_as: str, confidence: float) -> str:
+    """ "Nhiệm vụ 1.1 (độ tin cậy 30%)"."""
+    return _("%(place)s (confidence %(percent)s)") % {
+        "place": place_text(placed_as),
+        "percent": format_percent(round(confidence * 100)),
+    }
 
 
 def _may_load(user) -> None:
@@ -61,7 +118,11 @@ def plan_import(request):
                 yaml=dump(result.plan, "yaml"),
                 problems=validate(result.plan),
                 placed=placed,
-                low=[item for item in placed if item.confidence < 0.6],
+                low=[
+                    (item, placement_text(item.placed_as, item.confidence))
+                    for item in placed
+                    if item.confidence < 0.6
+                ],
                 token=signing.dumps(result.plan, salt=SALT, compress=True),
                 filename=upload.name,
             )

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,6 +32,7 @@ from django.views.decorators.http import require_http_methods
 
 from kehoach.accounts import access
 from kehoach.lib.numbers import MISSING, format_number
+from kehoach.lib.periods import VIETNAM, format_local_date, format_local_datetime
 from kehoach.lib.text import fold
 from kehoach.orgunits.models import OrgUnit
 from kehoach.registers.forms import FORMS, editable_units, next_ref
@@ -50,7 +50,6 @@ from kehoach.registers.models import (
 from kehoach.registers.search import search, terms
 
 PAGE_SIZE = 50
-ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 MONEY = {"amount", "support_amount"}  # đồng
 PLAIN_NUMBERS = {"year", "ocop_stars"}  # no thousands separator: 2025, not 2.025
 INITIAL_REASON = "initial version"  # set by migration 0002 on the entries it creates
@@ -208,9 +207,9 @@ def show(field: models.Field, value, names: dict | None = None) -> Cell:
     if field.choices:
         return Cell(str(dict(field.flatchoices).get(value, value)))
     if isinstance(value, datetime.datetime):
-        return Cell(value.astimezone(ZONE).strftime("%d/%m/%Y %H:%M"), "date")
+        return Cell(format_local_datetime(value), "date")
     if isinstance(value, datetime.date):
-        return Cell(value.strftime("%d/%m/%Y"), "date")
+        return Cell(format_local_date(value), "date")
     if isinstance(value, bool):
         return Cell(_("yes") if value else _("no"))
     if isinstance(value, int):
@@ -493,8 +492,8 @@ def record_history(request, kind: str, pk: int):
             ]
         entries.append(
             {
-                "when": version.history_date.astimezone(ZONE),
-                "when_text": version.history_date.astimezone(ZONE).strftime("%d/%m/%Y %H:%M"),
+                "when": version.history_date.astimezone(VIETNAM),
+                "when_text": format_local_datetime(version.history_date),
                 "who": _who(version.history_user),
                 "action": _action(version, previous),
                 "changes": [

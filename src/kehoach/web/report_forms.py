@@ -1,6 +1,8 @@
 """The forms of the report pages, and what those pages show of a report (shared by the unit's
 report page and the lead office's review page)."""
 
+import re
+
 from django import forms
 from django.core.management.base import CommandError
 from django.http import Http404
@@ -11,10 +13,12 @@ from django.utils.translation import gettext_lazy
 
 from kehoach.accounts import access
 from kehoach.exchange.excel import MAX_TEXT
+from kehoach.lib.numbers import format_number
 from kehoach.lib.text import nfc
 from kehoach.plans import scope
+from kehoach.plans.models import FundingSourceKind
 from kehoach.registers.dated import DATED, records_of
-from kehoach.registers.models import BudgetLine
+from kehoach.registers.models import BudgetKind, BudgetLine
 from kehoach.reporting.assignment import carried_tasks
 from kehoach.reporting.models import (
     ReportingPeriod,
@@ -192,6 +196,28 @@ def register_label(name: str) -> str:
     return capfirst(model._meta.verbose_name_plural)
 
 
+# A budget line as the report's records name it (kehoach.registers.dated.records_of), and as
+# each submitted version keeps it: "science_technology/central: 25000000".
+BUDGET_REF = re.compile(r"^(?P<kind>[a-z_]+)/(?P<source>[a-z_]+|-): (?P<amount>\d+)$")
+
+
+def budget_text(ref: str) -> str:
+    """A budget line's ref as people read it: "Chi cho khoa học và công nghệ · Ngân sách
+    trung ương: 25.000.000 đồng" (the registers' kinds and the plans' funding sources by
+    their labels, the amount grouped); a ref of another shape is shown as it is."""
+    found = BUDGET_REF.match(ref)
+    if found is None:
+        return ref
+    kind, source = found["kind"], found["source"]
+    what = str(BudgetKind(kind).label) if kind in BudgetKind.values else kind
+    if source in FundingSourceKind.values:
+        what = f"{what} · {FundingSourceKind(source).label}"
+    elif source != "-":
+        what = f"{what} · {source}"
+    amount = _("%(amount)s VND") % {"amount": format_number(int(found["amount"]))}
+    return f"{what}: {amount}"
+
+
 def report_context(report: UnitReport, plan) -> dict:
     """What every page showing a report needs: its period, entries, evidence and history."""
     period = report.period
@@ -201,20 +227,18 @@ def report_context(report: UnitReport, plan) -> dict:
     extra = [e.task for e in entries.values() if e.task_id not in listed]  # no longer carried
     rows = [(task, entries.get(task.pk)) for task in [*tasks, *extra]]
     records = [
-        (register_label(name), refs)
+        (register_label(name), [budget_text(ref) for ref in refs] if name == "budget" else refs)
         for name, refs in records_of(report.org_unit, period.year).items()
     ]
     versions = list(report.versions.select_related("submitted_by").order_by("number"))
     files = list(report.attachments.order_by("uploaded_at", "pk"))
     for file in files:
         file.kind = FILE_KINDS.get(file.content_type, file.content_type)
-    lead = scope.lead_in(plan, period.year)
-    day = scope.year_day(plan, period.year)
     return {
         "report": report,
         "period": period,
         "unit": report.org_unit,
-        "lead_name": lead.name_on(day) if lead is not None else _("the lead office"),
+        "lead_name": scope.lead_name_in(plan, period.year) or _("the lead office"),
         "unit_ended": report.org_unit.valid_to is not None
         and report.org_unit.valid_to < timezone.localdate(),
         "tasks": tasks,

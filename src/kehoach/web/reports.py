@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kehoach.accounts import access
 from kehoach.exchange import excel
 from kehoach.lib.problems import InvalidFile
+from kehoach.plans import scope
 from kehoach.reporting import attachments as evidence
 from kehoach.reporting.models import TaskStatus, UnitReport
 from kehoach.reporting.workflow import Conflict, IllegalTransition, compare, save_draft, submit
@@ -29,6 +30,7 @@ from .report_forms import (
     AttachmentForm,
     ReportForm,
     UploadForm,
+    budget_text,
     entry_label,
     load_report,
     register_label,
@@ -83,15 +85,87 @@ def _page(request, plan, report, *, form=None, status=200, **extra):
     return render(request, "web/reports/report.html", context, status=status)
 
 
+def _lead(plan, year: int) -> str:
+    """Who receives the units' reports of ``year``: the office that led the plan then."""
+    return scope.lead_name_in(plan, year) or _("the lead office")
+
+
+def _confirm_submit(request, plan, report: UnitReport):
+    """Ask before submitting: the draft is saved; "Xác nhận" submits exactly that version."""
+    tasks = report_context(report, plan)["tasks"]
+    done = report.entries.filter(task__in=tasks).exclude(status="").count()
+    context = {
+        "report": report,
+        "unit": report.org_unit,
+        "period": report.period,
+        "heading": _("Submit the report?"),
+        "question": _("Submit the %(year)s report of %(unit)s to %(lead)s?")
+        % {
+            "year": report.period.year,
+            "unit": report.org_unit.name,
+            "lead": _lead(plan, report.period.year),
+        },
+        "consequences": [
+            _("Once submitted, the report is locked until %(lead)s returns it.")
+            % {"lead": _lead(plan, report.period.year)},
+            _("Tasks with a status: %(done)s of %(total)s. Evidence files: %(files)s.")
+            % {"done": done, "total": len(tasks), "files": report.attachments.count()},
+            _("Your draft has been saved: going back loses nothing."),
+        ],
+        "fields": {"action": "submit", "saved": "1", "version": report.version},
+        "confirm_label": _("Confirm and submit"),
+        "back_url": _url(report),
+    }
+    return render(request, "web/reports/confirm.html", context)
+
+
+def _submit_saved(request, plan, report: UnitReport):
+    """The confirmed submit: the saved draft, if nobody changed it since the question."""
+    current = UnitReport.objects.select_for_update().get(pk=report.pk)
+    if current.locked:
+        messages.error(request, _("This report has been submitted and can no longer be edited."))
+        return redirect(_url(report))
+    if str(current.version) != request.POST.get("version"):
+        messages.error(
+            request,
+            _("The report changed after you were asked to confirm. Check it, then submit again."),
+        )
+        return redirect(_url(report))
+    tasks = report_context(current, plan)["tasks"]
+    chosen = set(current.entries.exclude(status="").values_list("task_id", flat=True))
+    if any(task.pk not in chosen for task in tasks):
+        messages.error(request, _("Choose a status before submitting."))
+        return redirect(_url(report))
+    try:
+        submit(current, by=request.user)
+    except IllegalTransition as exc:
+        messages.error(request, str(exc))
+        return redirect(_url(report))
+    messages.success(
+        request,
+        _("The report was submitted to %(lead)s.") % {"lead": _lead(plan, report.period.year)},
+    )
+    return redirect(_url(report))
+
+
 @login_required
 def report_page(request, code: str, year: int):
+    """The report: GET shows it; POST saves the draft ("save") or submits ("submit").
+
+    Submitting asks first: a POST without ``confirm=1`` saves the draft and shows what will
+    happen; the confirmation page posts ``confirm=1`` with the saved version (``saved=1``), and
+    a form posted with ``confirm=1`` is saved and submitted at once.
+    """
     plan, _period, _unit, report = load_report(request.user, code, year)
     if request.method != "POST":
         return _page(request, plan, report)
     submitting = request.POST.get("action") == "submit"
+    confirmed = request.POST.get("confirm") == "1"
     report = access.report_or_404(
         request.user, report, "submit_report" if submitting else "edit_report"
     )
+    if submitting and confirmed and request.POST.get("saved") == "1":
+        return _submit_saved(request, plan, report)
     tasks = report_context(report, plan)["tasks"]
     entries = {e.task_id: e for e in report.entries.all()}
     form = ReportForm(request.POST, tasks=tasks, entries=entries, submitting=submitting)
@@ -110,7 +184,7 @@ def report_page(request, code: str, year: int):
                 general_assessment=form.cleaned_data["general_assessment"],
                 entries=form.entries(),
             )
-            if submitting:
+            if submitting and confirmed:
                 report = submit(report, by=request.user)
     except Conflict as exc:
         report.refresh_from_db()
@@ -126,8 +200,13 @@ def report_page(request, code: str, year: int):
         report.refresh_from_db()
         messages.error(request, str(exc))
         return _page(request, plan, report, unsaved=form, status=409)
+    if submitting and not confirmed:
+        return _confirm_submit(request, plan, report)
     if submitting:
-        messages.success(request, _("The report was submitted to the lead office."))
+        messages.success(
+            request,
+            _("The report was submitted to %(lead)s.") % {"lead": _lead(plan, report.period.year)},
+        )
     else:
         messages.success(request, _("Draft saved."))
     return redirect(_url(report))
@@ -200,6 +279,8 @@ def _where(key: str, task_texts: dict) -> str:
 def _shown(key: str, value: str) -> str:
     if key.endswith(".status") and value in TaskStatus.values:
         return TaskStatus(value).label
+    if key == "records.budget" and value:
+        return "; ".join(budget_text(ref) for ref in value.split(", "))
     return value
 
 

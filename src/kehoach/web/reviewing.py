@@ -84,9 +84,44 @@ def review_list(request):
     return render(request, "web/reports/review_list.html", context)
 
 
+def _confirm(request, report, action: str, reason: str = ""):
+    """Ask before returning or accepting: what will happen, "Xác nhận" or "Quay lại"."""
+    names = {"year": report.period.year, "unit": report.org_unit.name}
+    if action == "return":
+        heading = _("Return the report?")
+        question = _("Return the %(year)s report of %(unit)s to the unit with this reason?")
+        consequences = [
+            _("The unit sees the reason, can edit the report again and must submit it again.")
+        ]
+        label = _("Confirm and return")
+    else:
+        heading = _("Accept the report?")
+        question = _("Accept the %(year)s report of %(unit)s for the consolidated report?")
+        consequences = [_("An accepted report is final: it can no longer be returned or edited.")]
+        label = _("Confirm and accept")
+    context = {
+        "report": report,
+        "unit": report.org_unit,
+        "period": report.period,
+        "heading": heading,
+        "question": question % names,
+        "reason": reason,
+        "consequences": consequences,
+        "fields": {"action": action, "reason": reason} if reason else {"action": action},
+        "confirm_label": label,
+        "back_url": reverse("web:review_report", args=[report.org_unit.code, report.period.year])
+        + "#decide",
+    }
+    return render(request, "web/reports/confirm.html", context)
+
+
 @login_required
 def review_report(request, code: str, year: int):
+    """A report to review; POST "return" (with a reason) or "accept" asks first, and moves
+    the report only when posted again with ``confirm=1``. Only a submitted report is asked
+    about: for any other the workflow refuses the move, confirmed or not (400)."""
     action = request.POST.get("action") if request.method == "POST" else None
+    confirmed = request.method == "POST" and request.POST.get("confirm") == "1"
     plan, _period, _unit, report = load_report(
         request.user, code, year, "review_report" if request.method == "POST" else "view"
     )
@@ -98,9 +133,14 @@ def review_report(request, code: str, year: int):
             if action == "return":
                 return_form = ReturnForm(request.POST)
                 if return_form.is_valid():
-                    return_report(report, return_form.cleaned_data["reason"], by=request.user)
+                    reason = return_form.cleaned_data["reason"]
+                    if not confirmed and report.state == ReportState.SUBMITTED:
+                        return _confirm(request, report, "return", reason)
+                    return_report(report, reason, by=request.user)
                     done = _("The report of %(unit)s was returned with your reason.")
             elif action == "accept":
+                if not confirmed and report.state == ReportState.SUBMITTED:
+                    return _confirm(request, report, "accept")
                 accept(report, by=request.user)
                 done = _("The report of %(unit)s was accepted.")
         except IllegalTransition as exc:
