@@ -341,7 +341,9 @@ def _content(plan, year: int, unit_code: str | None, today: datetime.date) -> di
         "proposals": _gathered(entries, "proposals"),
         "direction_note": f"({lead_name} bổ sung phương hướng, nhiệm vụ trọng tâm năm {year + 1}.)",
         "completeness": summary,
-        "closing": f"Trên đây là báo cáo kết quả thực hiện {of_year(ref, year)} của {issuer.name}./.",
+        "closing": (
+            f"Trên đây là báo cáo kết quả thực hiện {of_year(ref, year)} của {issuer.name}./."
+        ),
         "recipients": recipients_on(plan, issuer, counted, lineage),
         "signer": {
             "authority": issuer.authority,

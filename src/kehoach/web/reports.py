@@ -94,6 +94,7 @@ def _confirm_submit(request, plan, report: UnitReport):
     """Ask before submitting: the draft is saved; "Xác nhận" submits exactly that version."""
     tasks = report_context(report, plan)["tasks"]
     done = report.entries.filter(task__in=tasks).exclude(status="").count()
+    lead = _lead(plan, report.period.year)
     context = {
         "report": report,
         "unit": report.org_unit,
@@ -106,8 +107,7 @@ def _confirm_submit(request, plan, report: UnitReport):
             "lead": _lead(plan, report.period.year),
         },
         "consequences": [
-            _("Once submitted, the report is locked until %(lead)s returns it.")
-            % {"lead": _lead(plan, report.period.year)},
+            _("Once submitted, the report is locked until %(lead)s returns it.") % {"lead": lead},
             _("Tasks with a status: %(done)s of %(total)s. Evidence files: %(files)s.")
             % {"done": done, "total": len(tasks), "files": report.attachments.count()},
             _("Your draft has been saved: going back loses nothing."),
