@@ -113,7 +113,7 @@ def test_it_runs_the_whole_cycle_through_the_pages(cast):
     assert response.status_code == 302
 
     html = clerk.get(URL).content.decode()
-    assert "Bổ sung số liệu nhiệm vụ" in html and "Returned by the lead office" in html
+    assert "Bổ sung số liệu nhiệm vụ" in html and "Returned by Phòng Kinh tế và Hạ tầng" in html
     assert f'name="{task}-result"' in html  # editable again
     values = _values(html)
     values[f"{task}-result"] = "Tuyên truyền 2 đợt, 350 lượt người"
