@@ -14,7 +14,6 @@ from django.core.management import call_command
 from kehoach.documents.content import report_content
 from kehoach.orgunits.models import OrgUnit
 from kehoach.plans import scope
-from kehoach.plans.models import Plan
 from kehoach.reporting.completeness import status_payload
 from kehoach.reporting.models import ReportingPeriod
 
@@ -23,18 +22,9 @@ from .conftest import all_text
 COUNTS = ("expected", "submitted", "on_time", "late", "missing", "returned")
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """One demo for the module (it takes a while); the tests only read it."""
-    with django_db_blocker.unblock():
-        call_command("demo", "--password", "x-12345678", stdout=io.StringIO())
-        yield Plan.objects.get()
-        call_command("flush", interactive=False)
-
-
 @pytest.fixture
-def plan(demo, db):
-    return demo
+def plan(demo_once, db):
+    return demo_once
 
 
 def _report(year: int, tmp_path, *args) -> docx.document.Document:

@@ -16,7 +16,6 @@ from kehoach.metrics import engine
 from kehoach.metrics.labels import format_value, status_label
 from kehoach.orgunits.models import OrgUnit
 from kehoach.plans import scope
-from kehoach.plans.models import Plan
 
 YEARS = range(2022, 2027)
 CARD = re.compile(
@@ -26,17 +25,9 @@ CARD = re.compile(
 )
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("demo", "--password", "x-12345678", stdout=io.StringIO())
-        yield Plan.objects.get()
-        call_command("flush", interactive=False)
-
-
 @pytest.fixture
-def plan(demo, db):
-    return demo
+def plan(demo_once, db):
+    return demo_once
 
 
 @pytest.fixture
