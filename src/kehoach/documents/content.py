@@ -48,7 +48,6 @@ from kehoach.registers.models import BudgetKind, BudgetLine
 from kehoach.reporting.completeness import Completeness, completeness
 from kehoach.reporting.models import ReportingPeriod, ReportState, TaskEntry, TaskStatus
 
-VISIBLE_STATES = (ReportState.SUBMITTED, ReportState.RETURNED, ReportState.ACCEPTED)
 NOT_ISSUED = "…"
 KIND_RANK = {"department": 0, "organisation": 1, "town": 2, "township": 2, "ward": 2}
 KIND_RANK |= {"commune": 2}
@@ -101,7 +100,9 @@ def _subtree(unit: OrgUnit) -> list[OrgUnit]:
 
 def _reports_entries(period, unit_ids: set[int]) -> list[TaskEntry]:
     entries = TaskEntry.objects.filter(
-        report__period=period, report__state__in=VISIBLE_STATES, report__org_unit_id__in=unit_ids
+        report__period=period,
+        report__state__in=ReportState.COUNTED,
+        report__org_unit_id__in=unit_ids,
     ).select_related("report__org_unit", "task__group")
     return sorted(
         entries, key=lambda e: (_unit_key(e.report.org_unit), e.task.group.order, e.task.order)

@@ -18,7 +18,6 @@ from kehoach.registers.models import BudgetLine
 from kehoach.reporting.assignment import carried_tasks
 from kehoach.reporting.models import (
     ReportingPeriod,
-    ReportState,
     TaskEntry,
     TaskStatus,
     UnitReport,
@@ -34,7 +33,6 @@ FILE_KINDS = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (.docx)",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel (.xlsx)",
 }
-READABLE_BY_OTHERS = (ReportState.SUBMITTED, ReportState.RETURNED, ReportState.ACCEPTED)
 
 
 class TextField(forms.CharField):
