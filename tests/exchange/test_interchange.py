@@ -8,13 +8,15 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from kehoach.audit.models import AuditEntry
 from kehoach.exchange.exporting import export_data
 from kehoach.exchange.importing import import_data, import_file
 from kehoach.lib.problems import InvalidFile
 from kehoach.orgunits.models import OrgUnit
 from kehoach.plans.models import Plan
 from kehoach.registers.models import BudgetLine, IPTitle, KeyProduct, Startup, STProject
-from kehoach.reporting.models import UnitReport
+from kehoach.reporting.models import Transition, UnitReport
+from kehoach.reporting.workflow import save_draft
 
 
 def _import(path, *args) -> str:
@@ -528,6 +530,116 @@ def test_it_accepts_an_empty_reports_list(default_plan, full, write_file):
     full["reports"] = []
     _import(write_file(full))
     assert Startup.objects.count() == 2
+
+
+# ---------------------------------------------------------------- reports through the workflow
+
+
+def _trail() -> list:
+    return list(AuditEntry.objects.order_by("seq").values_list("seq", "hash"))
+
+
+def _x01_2024() -> UnitReport:
+    return UnitReport.objects.get(org_unit__code="X01", period__year=2024)
+
+
+def _never_submitted(full: dict, state: str) -> dict:
+    entry = full["reports"][0]
+    entry |= {"state": state, "return_reason": ""}
+    del entry["submitted_at"], entry["last_submitted_at"]
+    return full
+
+
+def test_it_imports_a_report_through_the_workflow_audited(default_plan, full, write_file):
+    path = write_file(full)
+    _import(path)
+    report = _x01_2024()
+    (move,) = report.transitions.all()
+    assert move.comment == f"Imported from {path}" and move.by is None
+    trail = AuditEntry.objects.filter(model="reporting.UnitReport", object_pk=str(report.pk))
+    last = trail.order_by("seq").last()
+    assert (last.before["state"], last.after["state"]) == ("not_started", "accepted")
+    assert AuditEntry.objects.filter(
+        model="reporting.Transition", object_pk=str(move.pk), action="create"
+    ).exists()
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "none changed or removed" in out.getvalue()
+
+
+def test_it_imports_a_report_twice_without_a_second_move(default_plan, full, write_file):
+    path = write_file(full)
+    _import(path)
+    before = (Transition.objects.count(), _trail())
+    _import(path)
+    assert (Transition.objects.count(), _trail()) == before
+
+
+def test_it_refuses_accepting_a_report_never_submitted(default_plan, full, write_file, dump_db):
+    _import(write_file(_never_submitted(copy.deepcopy(full), "draft")))
+    before = (dump_db(), _trail())
+    message = _refusal(write_file(_never_submitted(full, "accepted")))
+    assert (
+        "reports[0] (X01 2024).submitted_at: a report that is “Accepted” was submitted: "
+        "its first submission time is missing"
+    ) in message
+    assert (dump_db(), _trail()) == before
+    assert _x01_2024().state == "draft"
+
+
+def test_it_refuses_taking_a_begun_report_back_to_not_started(
+    default_plan, full, write_file, dump_db
+):
+    _import(write_file(_never_submitted(copy.deepcopy(full), "draft")))
+    before = (dump_db(), _trail())
+    message = _refusal(write_file(_never_submitted(full, "not_started")))
+    assert "reports[0] (X01 2024).state: A report cannot go from “Draft” to “Not started”." in (
+        message
+    )
+    assert (dump_db(), _trail()) == before
+
+
+def test_it_refuses_a_returned_report_without_its_reason(default_plan, full, write_file, dump_db):
+    before = dump_db()
+    full["reports"][0] |= {"state": "returned", "return_reason": ""}
+    message = _refusal(write_file(full))
+    assert "reports[0] (X01 2024).return_reason: Say why the report is returned." in message
+    assert dump_db() == before
+
+
+def test_it_moves_a_report_returned_here_on_in_one_imported_move(default_plan, full, write_file):
+    accepted = copy.deepcopy(full["reports"][0])
+    full["reports"][0]["state"] = "returned"
+    _import(write_file(full))
+    assert _x01_2024().versions.count() == 1
+    full["reports"][0] = accepted | {"general_assessment": "Đã bổ sung số liệu."}
+    path = write_file(full, "accepted.json")
+    _import(path)
+    report = _x01_2024()
+    moves = report.transitions.order_by("pk")
+    assert [(m.from_state, m.to_state) for m in moves] == [
+        ("not_started", "returned"),
+        ("returned", "accepted"),
+    ]
+    assert moves.last().comment == f"Imported from {path}"
+    assert [v.content["general_assessment"] for v in report.versions.order_by("number")] == [
+        "Cơ bản hoàn thành kế hoạch năm.",
+        "Đã bổ sung số liệu.",
+    ]
+    call_command("verify_audit", stdout=io.StringIO())
+
+
+def test_it_round_trips_a_report_taken_back_into_a_draft(default_plan, full, write_file, wipe):
+    full["reports"][0]["state"] = "returned"
+    _import(write_file(full))
+    report = _x01_2024()
+    save_draft(report, expected_version=report.version, general_assessment="Đang bổ sung")
+    exported = export_data()
+    entry = exported["reports"][0]
+    assert entry["state"] == "draft" and entry["submitted_at"]  # submitted once, a draft again
+    wipe()
+    _import(write_file(exported, "draft.json"))
+    assert export_data() == exported
 
 
 def test_it_binds_a_plan_to_its_owner_by_code_or_as_default(default_plan, write_file):

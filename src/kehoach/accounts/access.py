@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehoach.orgunits.models import OrgUnit
+from kehoach.reporting.models import ReportState
 
 from .models import Membership, Role
 
@@ -254,15 +255,13 @@ def home_unit(user) -> OrgUnit | None:
 
 # ---------------------------------------------------------------- unit reports
 
-PRIVATE_STATES = {"not_started", "draft"}
-
 
 def can_read_report(user, report) -> bool:
     """A draft belongs to its unit alone: nobody else reads it, whatever their role. Once
     submitted it is readable by whoever sees the unit."""
     if not can_see(user, report.org_unit):
         return False
-    if report.state in PRIVATE_STATES:
+    if report.state in ReportState.PRIVATE:
         own = {role for unit_id, role in _memberships(user) if unit_id == report.org_unit_id}
         return bool(own & {Role.CLERK, Role.HEAD})
     return True

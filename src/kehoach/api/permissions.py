@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from kehoach.accounts import access
 from kehoach.orgunits.models import OrgUnit
+from kehoach.reporting.models import ReportState
 
 
 def visible_unit_ids(request) -> set[int] | None:
@@ -56,6 +57,6 @@ def readable_reports(request, queryset: QuerySet) -> QuerySet:
     """The reports of ``queryset`` the user may read: submitted, returned and accepted ones of
     the units they see, and drafts (or not started reports) only of their own unit."""
     queryset = only_visible(request, queryset)
-    private = queryset.filter(state__in=access.PRIVATE_STATES).select_related("org_unit")
+    private = queryset.filter(state__in=ReportState.PRIVATE).select_related("org_unit")
     readable = [r.pk for r in private if access.can_read_report(request.user, r)]
-    return queryset.filter(~Q(state__in=access.PRIVATE_STATES) | Q(pk__in=readable))
+    return queryset.filter(~Q(state__in=ReportState.PRIVATE) | Q(pk__in=readable))

@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from kehoach.accounts.models import Role
 from kehoach.reporting.assignment import carried_tasks
 from kehoach.reporting.completeness import expected_units
-from kehoach.reporting.models import ReportingPeriod, UnitReport
+from kehoach.reporting.models import ReportingPeriod, ReportState, UnitReport
 from kehoach.reporting.workflow import accept, report_for, return_report, save_draft, submit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -76,12 +76,17 @@ RETURN_REASON = (
     "biên bản nghiệm thu mô hình."
 )
 
+S = ReportState
+# A report's fate: the state it ends in, or one of these two ways of getting there.
+LATE = "late"  # submitted after the deadline (then accepted, but in the open year)
+RETURNED_FIXED = "returned_fixed"  # returned, corrected, submitted again and accepted
+
 # The fate of each unit's report in the open year 2026 (the rest: submitted on time).
 FATE_2026 = {
-    "XDS": "late",
-    "XHA": "returned",
-    "PMH": "draft",
-    "MTTQHUE": "not_started",
+    "XDS": LATE,
+    "XHA": S.RETURNED,
+    "PMH": S.DRAFT,
+    "MTTQHUE": S.NOT_STARTED,
 }
 LATE_2025 = {"XDS", "MTTQHUE"}
 RETURNED_2025 = "PMH"
@@ -113,12 +118,12 @@ def _clerk(unit):
 
 def _fate(code: str, year: int) -> str:
     if year < 2025:
-        return "late" if (zlib.crc32(code.encode()) % 5 == 0 and year == 2023) else "accepted"
+        return LATE if (zlib.crc32(code.encode()) % 5 == 0 and year == 2023) else S.ACCEPTED
     if year == 2025:
         if code == RETURNED_2025:
-            return "returned_fixed"
-        return "late" if code in LATE_2025 else "accepted"
-    return FATE_2026.get(code, "submitted")
+            return RETURNED_FIXED
+        return LATE if code in LATE_2025 else S.ACCEPTED
+    return FATE_2026.get(code, S.SUBMITTED)
 
 
 def build_reports(plan, reviewers: dict) -> int:
@@ -141,7 +146,7 @@ def build_reports(plan, reviewers: dict) -> int:
 def _make(period, unit, tasks, fate: str, lead_user) -> None:
     year = period.year
     report = report_for(period, unit)
-    if fate == "not_started":
+    if fate == S.NOT_STARTED:
         return
     clerk = _clerk(unit)
     entries = _entries(unit, year, tasks)
@@ -153,18 +158,18 @@ def _make(period, unit, tasks, fate: str, lead_user) -> None:
         entries=entries,
         at=_at(year, 11, 10),
     )
-    if fate == "draft":
+    if fate == S.DRAFT:
         return
-    day = 26 if fate == "late" else 15 + len(unit.code) % 8
+    day = 26 if fate == LATE else 15 + len(unit.code) % 8
     report = submit(report, by=clerk, at=_at(year, 11, day))
-    if fate == "submitted" or (fate == "late" and year == 2026):
+    if fate == S.SUBMITTED or (fate == LATE and year == 2026):
         return
-    if fate in ("returned", "returned_fixed"):
+    if fate in (S.RETURNED, RETURNED_FIXED):
         task = tasks[0].code
         report = return_report(
             report, RETURN_REASON.format(task=task), by=lead_user, at=_at(year, 11, 23, 15)
         )
-        if fate == "returned":
+        if fate == S.RETURNED:
             return
         fixed = entries[task] | {"result": entries[task]["result"] + " Đã nghiệm thu 01 mô hình."}
         report = save_draft(

@@ -59,7 +59,6 @@ from kehoach.registers.models import BudgetKind, BudgetLine
 from kehoach.reporting.completeness import Completeness, completeness
 from kehoach.reporting.models import ReportingPeriod, ReportState, TaskEntry, TaskStatus
 
-VISIBLE_STATES = (ReportState.SUBMITTED, ReportState.RETURNED, ReportState.ACCEPTED)
 NOT_ISSUED = "…"
 KIND_RANK = {"department": 0, "organisation": 1, "town": 2, "township": 2, "ward": 2}
 KIND_RANK |= {"commune": 2}
@@ -109,7 +108,7 @@ def _indicators(plan, unit: str, year: int) -> tuple[list[dict], list[dict]]:
 def _reports_entries(period, codes) -> list[TaskEntry]:
     entries = TaskEntry.objects.filter(
         report__period=period,
-        report__state__in=VISIBLE_STATES,
+        report__state__in=ReportState.COUNTED,
         report__org_unit__code__in=list(codes),
     ).select_related("report__org_unit", "task__group")
     return sorted(

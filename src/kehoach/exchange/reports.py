@@ -2,36 +2,36 @@
 
 A migration from another system keeps its history: a report arrives in its state with its
 first submission time, its task entries and (extensions) its general assessment, last
-submission and reason for return. Importing records the arrival as an audited state change
-("imported") and freezes a submitted version, so the report reads like any other. A report
-already submitted or accepted here is locked: a file may repeat it unchanged but not rewrite it.
+submission and reason for return. Its content is written here; its state and history go
+through the workflow's one door (``workflow.arrive``): an audited move ("imported") that the
+workflow checks like any other (``workflow.check_arrival``), and a frozen version of what others
+may read, so the report reads like any other. A report already submitted or accepted here is
+locked: a file may repeat it unchanged but not rewrite it.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehoach.lib.periods import iso_local
 from kehoach.lib.problems import Problem
 from kehoach.plans.models import Plan
 from kehoach.plans.planfile import DEFAULT_PLAN_CODE
+from kehoach.reporting import workflow
 from kehoach.reporting.models import (
     ReportingPeriod,
     ReportState,
-    ReportVersion,
     TaskEntry,
     TaskStatus,
-    Transition,
     UnitReport,
 )
-from kehoach.reporting.workflow import snapshot
 
 from .interchange import problem_at
 
-SUBMITTED_STATES = (ReportState.SUBMITTED, ReportState.RETURNED, ReportState.ACCEPTED)
+# The file's name of a report field the workflow may find at fault (the others are the same).
+FILE_FIELD = {"first_submitted_at": "submitted_at"}
 TEXT = ("unit_name", "general_assessment", "return_reason")
 ENTRY_TEXT = ("result", "difficulties", "proposals")
 
@@ -73,16 +73,6 @@ def reports_problems(data: dict) -> list[Problem]:
             if entry.get(name) and _instant(entry[name]) is None:
                 message = _("%r is not a real date and time") % entry[name]
                 problems.append(problem_at(data, ("reports", i, name), message))
-        if entry.get("state") in SUBMITTED_STATES and not entry.get("submitted_at"):
-            message = _("a %(state)s report needs its first submission time (submitted_at)") % {
-                "state": entry["state"]
-            }
-            problems.append(problem_at(data, ("reports", i, "submitted_at"), message))
-        if entry.get("state") in (ReportState.NOT_STARTED, ReportState.DRAFT) and entry.get(
-            "submitted_at"
-        ):
-            message = _("a report that was never submitted cannot have submitted_at")
-            problems.append(problem_at(data, ("reports", i, "submitted_at"), message))
         tasks_seen = set()
         for j, task in enumerate(entry.get("tasks") or []):
             if not isinstance(task, dict):
@@ -167,17 +157,36 @@ def plan_reports(data: dict, known_units: set[str], bad: set) -> tuple[ReportCha
         if report is not None and canonical(export_report(report)) == canonical(entry):
             changes.unchanged += 1
             continue
-        if report is not None and report.locked:
-            message = _("the report here is %(state)s and locked; a file cannot rewrite it") % {
-                "state": ReportState(report.state).label
-            }
-            problems.append(problem_at(data, ("reports", i, "state"), message))
+        here = report.state if report is not None else ReportState.NOT_STARTED
+        history = history_of(entry)
+        try:
+            workflow.check_arrival(
+                here,
+                entry["state"],
+                submitted=history.first_submitted_at is not None,
+                reason=history.return_reason,
+            )
+        except workflow.IllegalTransition as refusal:
+            where = ("reports", i, FILE_FIELD.get(refusal.field, refusal.field))
+            problems.append(problem_at(data, where, str(refusal)))
             continue
         changes.writes.append((i, entry, report))
     return changes, problems
 
 
+def history_of(entry: dict) -> workflow.History:
+    """The past a file entry brings with its report: submissions and reason for return."""
+    first = _instant(entry.get("submitted_at"))
+    return workflow.History(
+        first_submitted_at=first,
+        submitted_at=_instant(entry.get("last_submitted_at")) or first,
+        return_reason=entry.get("return_reason") or "",
+    )
+
+
 def apply_reports(changes: ReportChanges, source: str) -> None:
+    """Write each report's content (audited), then bring it to the file's state with its
+    history through the workflow (``workflow.arrive``)."""
     from kehoach.orgunits.models import OrgUnit
 
     units = {u.code: u for u in OrgUnit.objects.all()}
@@ -185,18 +194,12 @@ def apply_reports(changes: ReportChanges, source: str) -> None:
         plan = Plan.objects.get(code=plan_of(entry))
         period = ReportingPeriod.open(plan, entry["year"])
         unit = units[entry["org_unit"]]
-        first = _instant(entry.get("submitted_at"))
-        last = _instant(entry.get("last_submitted_at")) or first
         if report is None:
-            report = UnitReport(period=period, org_unit=unit)
-        before = report.state
+            report = workflow.report_for(period, unit)
         report.unit_name = entry.get("unit_name") or report.unit_name or unit.name
-        report.state = entry["state"]
         report.general_assessment = entry.get("general_assessment") or ""
-        report.return_reason = entry.get("return_reason") or ""
-        report.first_submitted_at, report.submitted_at = first, last
         report.version += 1
-        report.save()
+        report.save(update_fields=["unit_name", "general_assessment", "version", "updated_at"])
         tasks = {t.code: t for t in plan.tasks.all()}
         TaskEntry.objects.filter(report=report).delete()
         TaskEntry.objects.bulk_create(
@@ -208,18 +211,7 @@ def apply_reports(changes: ReportChanges, source: str) -> None:
             )
             for t in entry.get("tasks") or []
         )
-        if before != report.state:
-            Transition.objects.create(
-                report=report,
-                from_state=before,
-                to_state=report.state,
-                at=timezone.now(),
-                comment=_("Imported from %s") % source,
-            )
-        if report.state in SUBMITTED_STATES and not report.versions.exists():
-            ReportVersion.objects.create(
-                report=report, number=1, submitted_at=first, content=snapshot(report)
-            )
+        workflow.arrive(report, entry["state"], history_of(entry), source=source)
 
 
 def export_report(report: UnitReport) -> dict:

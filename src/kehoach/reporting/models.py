@@ -7,6 +7,7 @@ overwrite each other silently.
 """
 
 import datetime
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -108,11 +109,47 @@ class UnitPlanTask(models.Model):
 
 
 class ReportState(models.TextChoices):
+    """Where a unit report stands; its groups below are the one home of each rule about states.
+
+    The legal moves between states are ``workflow.ALLOWED_MOVES``. Every other module asks a
+    group (``report.state in ReportState.LOCKED``, ``state__in=ReportState.READABLE``) instead
+    of listing states again.
+    """
+
     NOT_STARTED = "not_started", _("Not started")
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned")
     ACCEPTED = "accepted", _("Accepted")
+
+    # The groups are set right below the class: an enum's body cannot hold sets of its own
+    # members. Annotated here so that readers and type checkers find them on the type.
+    PRIVATE: ClassVar[frozenset["ReportState"]]
+    """Only the unit itself reads the report (its clerks and head): it has not been submitted,
+    or was taken back into a draft after a return. Nobody else, whatever their role."""
+
+    READABLE: ClassVar[frozenset["ReportState"]]
+    """Whoever sees the unit may read the report: it has been submitted (and is not a draft
+    again). Every report in these states has a first submission time. Not ``PRIVATE``."""
+
+    LOCKED: ClassVar[frozenset["ReportState"]]
+    """Nobody edits the report, and no file rewrites it: it waits for a decision, or was
+    accepted. A returned report is editable again."""
+
+    OPEN: ClassVar[frozenset["ReportState"]]
+    """The unit still has to submit the report (again): reminders are due, its content can be
+    edited, a predecessor's entries can be carried into it. Not ``LOCKED``."""
+
+    COUNTED: ClassVar[frozenset["ReportState"]]
+    """What a consolidated report counts of the units' reports: exactly what others may read
+    (``READABLE``), so a draft never reaches a document."""
+
+
+ReportState.PRIVATE = frozenset({ReportState.NOT_STARTED, ReportState.DRAFT})
+ReportState.READABLE = frozenset(ReportState) - ReportState.PRIVATE
+ReportState.LOCKED = frozenset({ReportState.SUBMITTED, ReportState.ACCEPTED})
+ReportState.OPEN = frozenset(ReportState) - ReportState.LOCKED
+ReportState.COUNTED = ReportState.READABLE
 
 
 class UnitReport(models.Model):
@@ -167,7 +204,7 @@ class UnitReport(models.Model):
     @property
     def locked(self) -> bool:
         """Submitted and accepted reports cannot be edited; returned ones can again."""
-        return self.state in (ReportState.SUBMITTED, ReportState.ACCEPTED)
+        return self.state in ReportState.LOCKED
 
     @property
     def on_time(self) -> bool | None:

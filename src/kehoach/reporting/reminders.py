@@ -22,8 +22,6 @@ from .assignment import resolve
 from .completeness import completeness
 from .models import Reminder, ReportingPeriod, ReportState
 
-DONE_STATES = ("submitted", "accepted")
-
 
 @dataclass(frozen=True)
 class Message:
@@ -82,7 +80,7 @@ def send_reminders(*, days: int = 7, dry_run: bool = False, now=None) -> list[Me
         units = {u.code: u for u in _units(found)}
         late = now >= period.deadline
         kind = Reminder.Kind.LATE if late else Reminder.Kind.DUE
-        pending = [u for u in found.expected if u.state not in DONE_STATES]
+        pending = [u for u in found.expected if u.state in ReportState.OPEN]
         for status in pending:
             unit = units[status.org_unit]
             recipients = sorted(
@@ -130,9 +128,9 @@ def _unit_message(period, status, late: bool) -> tuple[str, str]:
         subject = _("[kehoach] The %(year)s report of %(unit)s is due by %(deadline)s") % values
         lead = _("The report is due by %(deadline)s (it must arrive before the next day begins).")
     state = {
-        "not_started": _("not started"),
-        "draft": _("a draft, not yet submitted"),
-        "returned": _("returned for correction: %s") % status.return_reason,
+        ReportState.NOT_STARTED: _("not started"),
+        ReportState.DRAFT: _("a draft, not yet submitted"),
+        ReportState.RETURNED: _("returned for correction: %s") % status.return_reason,
     }.get(status.state, status.state)
     body = "\n".join(
         [

@@ -38,7 +38,6 @@ from .workflow import ENTRY_FIELDS, report_for, save_draft
 
 ONE_DAY = datetime.timedelta(days=1)
 ENDING = (EventKind.MERGE, EventKind.SPLIT, EventKind.ABOLISH)
-UNSUBMITTED = (ReportState.NOT_STARTED, ReportState.DRAFT, ReportState.RETURNED)
 
 
 @dataclass
@@ -103,7 +102,9 @@ def _carry_next_report(plan: Plan, unit, successor, day, carried: Carried) -> No
         return
     theirs = report_for(period, successor)
     carried.reports.append((unit.code, successor.code, period.year))
-    mine = UnitReport.objects.filter(period=period, org_unit=unit, state__in=UNSUBMITTED).first()
+    mine = UnitReport.objects.filter(
+        period=period, org_unit=unit, state__in=ReportState.OPEN
+    ).first()
     if mine is None or theirs.locked:
         return
     have = set(theirs.entries.values_list("task__code", flat=True))

@@ -4,10 +4,19 @@
                             submitted → returned → draft
 
 Every move is audited (who, when, from, to, comment). A submitted or accepted report is
-locked; a returned one is editable again. Every submission is frozen as a ``ReportVersion``.
-Edits use optimistic locking on ``UnitReport.version``: the second of two concurrent editors
-gets a ``Conflict`` instead of silently overwriting the first.
+locked; a returned one is editable again (``ReportState.LOCKED``). Every submission is frozen
+as a ``ReportVersion``. Edits use optimistic locking on ``UnitReport.version``: the second of
+two concurrent editors gets a ``Conflict`` instead of silently overwriting the first.
+
+A report arriving from a file (``arrive``) is not moved by a person: it comes in the state it
+reached elsewhere, with the history that took it there. It goes through ``transition`` all the
+same (one audited move, "imported"), checked by ``check_arrival``: a state the legal moves can
+reach from the state here, never over a locked report, with the submission and the reason for
+return that those moves would have left.
 """
+
+import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
@@ -21,18 +30,97 @@ from kehoach.registers.dated import records_of
 from .models import ReportState, ReportVersion, TaskEntry, Transition, UnitReport
 
 S = ReportState
-ALLOWED_MOVES = {
-    (S.NOT_STARTED, S.DRAFT),
-    (S.DRAFT, S.SUBMITTED),
-    (S.SUBMITTED, S.ACCEPTED),
-    (S.SUBMITTED, S.RETURNED),
-    (S.RETURNED, S.DRAFT),
-}
+ALLOWED_MOVES = frozenset(
+    {
+        (S.NOT_STARTED, S.DRAFT),
+        (S.DRAFT, S.SUBMITTED),
+        (S.SUBMITTED, S.ACCEPTED),
+        (S.SUBMITTED, S.RETURNED),
+        (S.RETURNED, S.DRAFT),
+    }
+)
+"""The one home of legal moves: what a person can do to a report, one step at a time."""
 ENTRY_FIELDS = ("status", "result", "difficulties", "proposals")
 
 
 class IllegalTransition(Exception):
-    """A move the workflow does not allow (or an edit of a locked report)."""
+    """A move the workflow does not allow (or an edit of a locked report). ``field``: the
+    report's field at fault (``state``, or what the move lacks: ``return_reason``,
+    ``first_submitted_at``)."""
+
+    def __init__(self, message: str, field: str = "state"):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class History:
+    """What a report arriving from a file brings of its past: its first and last submission
+    and the reason it was (last) returned."""
+
+    first_submitted_at: datetime.datetime | None = None
+    submitted_at: datetime.datetime | None = None
+    return_reason: str = ""
+
+
+def reachable(state: str) -> set[ReportState]:
+    """The states legal moves lead to from ``state``, itself included."""
+    found, todo = {S(state)}, [S(state)]
+    while todo:
+        here = todo.pop()
+        for before, after in ALLOWED_MOVES:
+            if before == here and after not in found:
+                found.add(after)
+                todo.append(after)
+    return found
+
+
+def _cannot_go(from_state: str, to_state: str) -> IllegalTransition:
+    return IllegalTransition(
+        _("A report cannot go from “%(from)s” to “%(to)s”.")
+        % {"from": S(from_state).label, "to": S(to_state).label}
+    )
+
+
+def check_move(from_state: str, to_state: str, *, reason: str = "") -> None:
+    """Raise IllegalTransition unless a person may move a report from ``from_state`` to
+    ``to_state``: one of ALLOWED_MOVES, and a return says why (``reason``)."""
+    if (from_state, to_state) not in ALLOWED_MOVES:
+        raise _cannot_go(from_state, to_state)
+    if to_state == S.RETURNED and not reason.strip():
+        raise IllegalTransition(_("Say why the report is returned."), field="return_reason")
+
+
+def check_arrival(from_state: str, to_state: str, *, submitted: bool, reason: str = "") -> None:
+    """Raise IllegalTransition unless a report here in ``from_state`` may be rewritten by a
+    file saying it stands in ``to_state`` (the same state or another), ``submitted`` at least
+    once (it has a first submission time) and returned for ``reason``. Asked only of a file
+    that says something else than the report here (repeating it unchanged is always fine).
+
+    A locked report stays as it is here. Otherwise the file's state must be one the legal
+    moves reach from here (a report begun here never goes back to not started), and its
+    history what those moves leave: a report others may read was submitted, one not started
+    never was, a returned one says why.
+    """
+    if from_state in S.LOCKED:
+        raise IllegalTransition(
+            _("the report here is %(state)s and locked; a file cannot rewrite it")
+            % {"state": S(from_state).label}
+        )
+    if to_state not in reachable(from_state):
+        raise _cannot_go(from_state, to_state)
+    if to_state in S.READABLE and not submitted:
+        raise IllegalTransition(
+            _("a report that is “%(state)s” was submitted: its first submission time is missing")
+            % {"state": S(to_state).label},
+            field="first_submitted_at",
+        )
+    if to_state == S.NOT_STARTED and submitted:
+        raise IllegalTransition(
+            _("a report not started was never submitted"), field="first_submitted_at"
+        )
+    if to_state == S.RETURNED and not reason.strip():
+        raise IllegalTransition(_("Say why the report is returned."), field="return_reason")
 
 
 class Conflict(Exception):
@@ -66,19 +154,30 @@ def snapshot(report: UnitReport) -> dict:
 
 @transaction.atomic
 def transition(
-    report: UnitReport, to_state: str, *, by=None, comment: str = "", at=None
+    report: UnitReport,
+    to_state: str,
+    *,
+    by=None,
+    comment: str = "",
+    at=None,
+    imported: bool = False,
 ) -> UnitReport:
-    """Move ``report`` to ``to_state`` or raise IllegalTransition; the only state changer."""
+    """Move ``report`` to ``to_state`` or raise IllegalTransition; the only state changer.
+
+    A person's move (``check_move``) stamps its time ``at`` on the report: submitted, decided,
+    the reason of a return (``comment``). An ``imported`` move (``arrive``) finds the report's
+    history already written and is checked against it (``check_arrival``).
+    """
     locked = UnitReport.objects.select_for_update().get(pk=report.pk)
     from_state = locked.state
-    if (from_state, to_state) not in ALLOWED_MOVES:
-        raise IllegalTransition(
-            _("A report cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": S(from_state).label, "to": S(to_state).label}
-        )
     comment = comment.strip()
-    if to_state == S.RETURNED and not comment:
-        raise IllegalTransition(_("Say why the report is returned."))
+    if imported:
+        if to_state == from_state:
+            raise _cannot_go(from_state, to_state)
+        submitted = locked.first_submitted_at is not None
+        check_arrival(from_state, to_state, submitted=submitted, reason=locked.return_reason)
+    else:
+        check_move(from_state, to_state, reason=comment)
     at = at or timezone.now()
     changes = {
         "state": to_state,
@@ -86,13 +185,13 @@ def transition(
         "updated_by": by,
         "updated_at": at,
     }
-    if to_state == S.SUBMITTED:
+    if to_state == S.SUBMITTED and not imported:
         changes["submitted_at"] = at
         if locked.first_submitted_at is None:
             changes["first_submitted_at"] = at
-    if to_state in (S.ACCEPTED, S.RETURNED):
+    if to_state in (S.ACCEPTED, S.RETURNED) and not imported:
         changes["decided_at"] = at
-    if to_state == S.RETURNED:
+    if to_state == S.RETURNED and not imported:
         changes["return_reason"] = comment
     UnitReport.objects.filter(pk=locked.pk).update(**changes)
     Transition.objects.create(
@@ -100,7 +199,7 @@ def transition(
     )
     report.refresh_from_db()
     audit_record(report, audit_values(locked), user=by)
-    if to_state == S.SUBMITTED:
+    if to_state == S.SUBMITTED and not imported:
         ReportVersion.objects.create(
             report=report,
             number=report.versions.count() + 1,
@@ -108,6 +207,47 @@ def transition(
             submitted_by=by,
             content=snapshot(report),
         )
+    return report
+
+
+@transaction.atomic
+def arrive(
+    report: UnitReport, to_state: str, history: History, *, source: str, at=None
+) -> UnitReport:
+    """Bring ``report`` to ``to_state`` as a file (``source``) says it stands, with its
+    ``history``: the importer's one door (its content is written before). Raises
+    IllegalTransition (``check_arrival``) and then changes nothing.
+
+    The history is written (audited), then a change of state is one ``transition`` noted
+    "Imported from <source>". A report others may read has its content frozen as a version,
+    unless its last version holds the same.
+    """
+    current = UnitReport.objects.select_for_update().get(pk=report.pk)
+    submitted = history.first_submitted_at is not None
+    check_arrival(current.state, to_state, submitted=submitted, reason=history.return_reason)
+    at = at or timezone.now()
+    written = {
+        "first_submitted_at": history.first_submitted_at,
+        "submitted_at": history.submitted_at or history.first_submitted_at,
+        "return_reason": history.return_reason,
+    }
+    if any(getattr(current, name) != value for name, value in written.items()):
+        before = audit_values(current)
+        UnitReport.objects.filter(pk=current.pk).update(**written, updated_at=at)
+        audit_record(UnitReport.objects.get(pk=current.pk), before)
+    if to_state != current.state:
+        transition(current, to_state, comment=_("Imported from %s") % source, at=at, imported=True)
+    report.refresh_from_db()
+    if to_state in S.READABLE:
+        content = snapshot(report)
+        last = report.versions.order_by("-number").first()
+        if last is None or last.content != content:
+            ReportVersion.objects.create(
+                report=report,
+                number=last.number + 1 if last else 1,
+                submitted_at=written["submitted_at"],
+                content=content,
+            )
     return report
 
 
@@ -154,7 +294,7 @@ def save_draft(
                 "when": formats.date_format(timezone.localtime(current.updated_at), "H:i d/m/Y"),
             }
         )
-    if current.state in (S.NOT_STARTED, S.RETURNED):
+    if (current.state, S.DRAFT) in ALLOWED_MOVES:
         transition(current, S.DRAFT, by=by, at=at)
     changes = {"version": F("version") + 1, "updated_by": by, "updated_at": at or timezone.now()}
     if general_assessment is not None:

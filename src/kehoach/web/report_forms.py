@@ -22,7 +22,6 @@ from kehoach.registers.models import BudgetKind, BudgetLine
 from kehoach.reporting.assignment import carried_tasks
 from kehoach.reporting.models import (
     ReportingPeriod,
-    ReportState,
     TaskEntry,
     TaskStatus,
     UnitReport,
@@ -38,7 +37,6 @@ FILE_KINDS = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (.docx)",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel (.xlsx)",
 }
-READABLE_BY_OTHERS = (ReportState.SUBMITTED, ReportState.RETURNED, ReportState.ACCEPTED)
 
 
 class TextField(forms.CharField):

@@ -20,7 +20,6 @@ from kehoach.reporting.models import ReportState
 from kehoach.reporting.workflow import IllegalTransition, accept, return_report
 
 from .report_forms import (
-    READABLE_BY_OTHERS,
     ReturnForm,
     load_report,
     plan_and_period,
@@ -59,7 +58,7 @@ def review_list(request):
             {
                 "status": status,
                 "state_label": ReportState(status.state).label,
-                "readable": status.state in READABLE_BY_OTHERS,
+                "readable": status.state in ReportState.READABLE,
                 "late_missing": status.on_time is None and past and status.expected,
             }
         )
