@@ -121,3 +121,10 @@ def test_it_lands_leaders_on_the_scope_of_the_year(plan, leader):
             r'<article class="card st-[a-z_]+" aria-labelledby="card-CT5">.*?</article>', page, re.S
         )[0]
     )
+
+
+def test_it_names_a_unit_as_it_was_called_that_year(plan, leader):
+    page = leader.get("/units/SKHCN/", {"year": 2024}).content.decode()
+    assert "<h1>Sở Khoa học và Công nghệ tỉnh Thừa Thiên Huế</h1>" in page
+    page = leader.get("/units/SKHCN/", {"year": 2026}).content.decode()
+    assert "<h1>Sở Khoa học và Công nghệ thành phố Huế</h1>" in page

@@ -138,10 +138,17 @@ class OrgUnit(models.Model):
 
     def name_on(self, day: datetime.date) -> str:
         """The unit's name valid on ``day`` (a former name from its history, else today's)."""
-        for former in self.former_names.order_by("valid_to"):
+        for former in sorted(self.former_names.all(), key=lambda f: f.valid_to):  # prefetched
             if day <= former.valid_to and (former.valid_from is None or former.valid_from <= day):
                 return former.name
         return self.name
+
+    def name_in(self, year: int) -> str:
+        """The unit's name in ``year``: on the year's last day, or today for the year under
+        way (a page about 2024 names the Sở as it was called in 2024)."""
+        from django.utils import timezone
+
+        return self.name_on(min(datetime.date(year, 12, 31), timezone.localdate()))
 
     def parent_on(self, day: datetime.date) -> "OrgUnit | None":
         """The unit's parent on ``day``: before a move, the parent it was moved from."""

@@ -183,9 +183,9 @@ def _members(unit: OrgUnit, year: int) -> list[OrgUnit]:
     old territory on)."""
     if not OrgUnit.objects.filter(successor__isnull=False).exists():
         first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        return list(unit.children.valid_during(first, last))
+        return list(unit.children.valid_during(first, last).prefetch_related("former_names"))
     codes = load_lineage().members_in(unit.code, year)
-    return list(OrgUnit.objects.filter(code__in=codes))
+    return list(OrgUnit.objects.filter(code__in=codes).prefetch_related("former_names"))
 
 
 def _completeness(period: ReportingPeriod | None, unit: OrgUnit, year: int, page) -> dict:

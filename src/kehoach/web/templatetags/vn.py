@@ -54,3 +54,12 @@ def target(value, unit=""):
     except (TypeError, ValueError):
         return " ".join(str(fields.get(name, "")) for name in TARGET_FIELDS).strip()
     return format_target(found, unit or "")
+
+
+@register.filter
+def name_in(unit, year):
+    """The unit's name as it was in ``year`` (``OrgUnit.name_in``)."""
+    try:
+        return unit.name_in(int(year))
+    except (TypeError, ValueError, AttributeError):
+        return getattr(unit, "name", unit)
