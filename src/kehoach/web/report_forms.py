@@ -13,8 +13,8 @@ from kehoach.accounts import access
 from kehoach.exchange.excel import MAX_TEXT
 from kehoach.lib.text import nfc
 from kehoach.plans import scope
-from kehoach.registers.dated import DATED, records_of
-from kehoach.registers.models import BudgetLine
+from kehoach.registers.catalogue import by_key
+from kehoach.registers.dated import records_of
 from kehoach.reporting.assignment import carried_tasks
 from kehoach.reporting.models import (
     ReportingPeriod,
@@ -188,8 +188,7 @@ def load_report(user, code: str, year: int, action: str = "view"):
 
 
 def register_label(name: str) -> str:
-    model = BudgetLine if name == "budget" else DATED[name][0]
-    return capfirst(model._meta.verbose_name_plural)
+    return by_key(name).title
 
 
 def report_context(report: UnitReport, plan) -> dict:
