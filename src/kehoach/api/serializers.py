@@ -4,7 +4,8 @@ Registers: a record looks the same here as in an interchange file (``id`` is the
 ``ref``, ``org_unit`` a unit code, ``product`` a key product's ``id``, dates ISO, amounts whole
 đồng); their fields come from the interchange tables (``exchange.interchange.LISTS``), and
 ``null`` and ``""`` are read alike as a field's empty value, text in NFC, as an import reads
-them. Budget lines, which have no ``id`` in the file, carry their database id.
+them. Budget lines, which have no ``id`` in the file, carry their database id. Each register's
+serializer is named in the register catalogue (``registers.catalogue``), which the routes read.
 
 The plan, indicators and reporting status are returned exactly as the plan file,
 ``kehoach indicators --format json`` and ``kehoach reporting_status --format json`` write them;
@@ -527,18 +528,6 @@ class InitiativeSerializer(RecordSerializer):
         fields = _fields(interchange.INITIATIVES)
         extra_kwargs = {"year": _year()}
 
-
-# the URL's kind → its serializer (the kinds are the interchange file's list names)
-REGISTERS: dict[str, type[RegisterSerializer]] = {
-    "budget": BudgetLineSerializer,
-    "startups": StartupSerializer,
-    "key_products": KeyProductSerializer,
-    "ip_titles": IPTitleSerializer,
-    "st_projects": STProjectSerializer,
-    "quality_inspections": QualityInspectionSerializer,
-    "trainings": TrainingSerializer,
-    "initiatives": InitiativeSerializer,
-}
 
 # ---------------------------------------------------------------- reports
 

@@ -7,6 +7,8 @@ Code that changes rows with ``QuerySet.update`` (the report workflow) records th
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from kehoach.registers.catalogue import REGISTERS
+
 from . import trail
 
 AUDITED = [
@@ -17,14 +19,7 @@ AUDITED = [
     "plans.Target",
     "plans.TaskGroup",
     "plans.Task",
-    "registers.BudgetLine",
-    "registers.Startup",
-    "registers.KeyProduct",
-    "registers.IPTitle",
-    "registers.STProject",
-    "registers.QualityInspection",
-    "registers.Training",
-    "registers.Initiative",
+    *(register.label for register in REGISTERS),  # every register of the catalogue
     "reporting.UnitReport",
     "reporting.TaskEntry",
     "reporting.Transition",

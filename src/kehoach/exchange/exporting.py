@@ -8,6 +8,7 @@ export → import into an empty database → export gives the same bytes.
 import json
 
 from kehoach.plans.models import Plan
+from kehoach.registers import catalogue
 
 from .events import export_events
 from .interchange import FORMAT, LISTS, ListSpec, lookups, row_from_values
@@ -18,7 +19,7 @@ def export_data(year: int | None = None) -> dict:
     """All data as an interchange file. With ``year``: budget lines, S&T projects and
     initiatives of that year, start-ups supported, inspections and trainings held in it; org
     units, their reorganisation events, key products and IP titles whole (their state is a
-    snapshot, not a yearly flow)."""
+    snapshot, not a yearly flow: ``in_force`` in the register catalogue)."""
     data: dict = {"format": FORMAT}
     data["plans"] = [
         {"code": code, "owner": owner}
@@ -35,9 +36,12 @@ def export_data(year: int | None = None) -> dict:
 
 
 def export_list(spec: ListSpec, year: int | None = None) -> list[dict]:
+    """The list's rows in the file's order; with ``year``, a register's records dated in it
+    (its ``dated_by`` in the catalogue) unless they hold over a span (``in_force``)."""
     queryset = spec.model.objects.order_by(*spec.order)
-    if year is not None and spec.year_filter:
-        queryset = queryset.filter(**{spec.year_filter: year})
+    register = catalogue.BY_KEY.get(spec.name)
+    if year is not None and register is not None and register.in_force is None:
+        queryset = queryset.filter(register.dated_in(year))
     rows = queryset.values(*lookups(spec)).iterator(chunk_size=2000)
     return [row_from_values(spec, values) for values in rows]
 

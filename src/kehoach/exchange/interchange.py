@@ -2,8 +2,10 @@
 
 One table, :data:`LISTS`, says for every list which model it fills, which fields it has, how
 each is read and written, and what identifies an entry. The importer, the exporter and the
-tests all work from it; ``schema/kehoach-data-1.schema.json`` says the same for validation,
-and docs/interchange.md for people.
+tests all work from it. The org units come first, then the registers in the register
+catalogue's order (``registers.catalogue``, which names each register's list here);
+``schema/kehoach-data-1.schema.json`` says the same for validation, and docs/interchange.md for
+people.
 
 Entries are handled as *rows*: dicts in the file's vocabulary (``id``, ``org_unit`` as a unit
 code, ``product`` as a key product id, dates as ISO strings). A database record is turned into
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from kehoach.lib.problems import InvalidFile, Problem, format_path, read_text
 from kehoach.orgunits.models import OrgUnit
+from kehoach.registers.catalogue import REGISTERS
 from kehoach.registers.models import (
     BudgetLine,
     Initiative,
@@ -110,7 +113,6 @@ class ListSpec:
     model: type
     key: tuple[str, ...]  # the fields that identify an entry, in the file's vocabulary
     fields: tuple[Field, ...]
-    year_filter: str = ""  # the model lookup ``export --year`` filters on; "" keeps all
     order: tuple[str, ...] = ("ref",)  # the export order (model lookups)
     by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
 
@@ -157,7 +159,6 @@ BUDGET = ListSpec(
         _number("amount", required=True),
         NOTE,
     ),
-    year_filter="year",
     order=("org_unit__code", "year", "kind", "source"),
 )
 
@@ -193,7 +194,6 @@ STARTUPS = ListSpec(
         _number("support_amount"),
         NOTE,
     ),
-    year_filter="supported_on__year",
 )
 
 IP_TITLES = ListSpec(
@@ -230,7 +230,6 @@ ST_PROJECTS = ListSpec(
         _text("source"),
         NOTE,
     ),
-    year_filter="year",
 )
 
 QUALITY_INSPECTIONS = ListSpec(
@@ -247,7 +246,6 @@ QUALITY_INSPECTIONS = ListSpec(
         _number("violations", default=0),
         NOTE,
     ),
-    year_filter="inspected_on__year",
 )
 
 TRAININGS = ListSpec(
@@ -263,7 +261,6 @@ TRAININGS = ListSpec(
         _number("participants", default=0),
         NOTE,
     ),
-    year_filter="held_on__year",
 )
 
 INITIATIVES = ListSpec(
@@ -279,22 +276,12 @@ INITIATIVES = ListSpec(
         _text("recognised_by"),
         NOTE,
     ),
-    year_filter="year",
 )
 
-# In the order they are written to the database (and to the file): units first, key products
-# before the IP titles that protect them.
-LISTS: tuple[ListSpec, ...] = (
-    ORG_UNITS,
-    BUDGET,
-    STARTUPS,
-    KEY_PRODUCTS,
-    IP_TITLES,
-    ST_PROJECTS,
-    QUALITY_INSPECTIONS,
-    TRAININGS,
-    INITIATIVES,
-)
+# In the order they are written to the database (and to the file): units first, then the
+# registers in the catalogue's order (key products before the IP titles that protect them).
+# Each register names its list by dotted path: resolving it here reads the specs defined above.
+LISTS: tuple[ListSpec, ...] = (ORG_UNITS, *(register.spec for register in REGISTERS))
 BY_NAME: dict[str, ListSpec] = {spec.name: spec for spec in LISTS}
 
 # Every top-level key, in the order a file is written and problems are listed. ``events``

@@ -18,8 +18,9 @@ engine (``engine.py``) turns these facts into indicator values with the pure cor
 =================  =========================================================================
 
 Which records make each fact is defined once, below (``FLOWS``, ``snapshot_q`` and its
-``InForce`` rules, ``COVERAGE``): the ORM queries, the fast SQL and the listing of the records
-behind a number (``metrics.evidence``) are all made from those definitions.
+``InForce`` rules, ``COVERAGE`` from the register catalogue's dates): the ORM queries, the fast
+SQL and the listing of the records behind a number (``metrics.evidence``) are all made from
+those definitions.
 """
 
 from __future__ import annotations
@@ -40,16 +41,14 @@ from kehoach.metrics import core
 from kehoach.orgunits.models import OrgUnit
 from kehoach.plans.models import Plan
 from kehoach.plans.models import Target as TargetRow
+from kehoach.registers.catalogue import REGISTERS
 from kehoach.registers.models import (
     BudgetKind,
     BudgetLine,
-    Initiative,
     IPTitle,
     KeyProduct,
-    QualityInspection,
     Startup,
     STProject,
-    Training,
 )
 
 BUDGET_ST = "budget_st"
@@ -224,19 +223,11 @@ def snapshot_q(fact: str, day: datetime.date) -> Q:
 
 SNAPSHOTS = (EXISTING, PROTECTED, VALUE_CHAIN)
 
-# Coverage: a unit is covered in a year when it holds a record of any register dated in it.
-COVERAGE: tuple[Dated, ...] = (
-    BUDGET_DATED,
-    STARTUP_DATED,
-    PROJECT_DATED,
-    Dated(KeyProduct, "recognised_on"),
-    Dated(KeyProduct, "value_chain_since"),
-    Dated(KeyProduct, "ended_on"),
-    Dated(IPTitle, "filed_on"),
-    Dated(IPTitle, "granted_on"),
-    Dated(QualityInspection, "inspected_on"),
-    Dated(Training, "held_on"),
-    Dated(Initiative, "year"),
+# Coverage: a unit is covered in a year when it holds a record of any register dated in it,
+# by any of the register's ``covering`` dates (the register catalogue: key products by their
+# recognition, value chain and end; IP titles by filing and grant; the others by their date).
+COVERAGE: tuple[Dated, ...] = tuple(
+    Dated(register.model, name) for register in REGISTERS for name in register.covering
 )
 # Every flow's records cover their year (its queries read every record dated, picked or not).
 assert all(flow.dated in COVERAGE for flow in FLOWS.values())
@@ -705,14 +696,7 @@ INPUT_LABELS = (
     "plans.Plan",
     "plans.Indicator",
     "plans.Target",
-    "registers.BudgetLine",
-    "registers.Startup",
-    "registers.KeyProduct",
-    "registers.IPTitle",
-    "registers.STProject",
-    "registers.QualityInspection",
-    "registers.Training",
-    "registers.Initiative",
+    *(register.label for register in REGISTERS),
 )
 
 

@@ -1,5 +1,9 @@
+"""The registers in Django's admin: an admin of their own for the eight registers, and one made
+from the catalogue for any register added without one."""
+
 from django.contrib import admin
 
+from .catalogue import REGISTERS, Register
 from .models import (
     BudgetLine,
     Initiative,
@@ -69,3 +73,17 @@ class TrainingAdmin(RecordAdmin):
 class InitiativeAdmin(RecordAdmin):
     list_display = ["ref", "title", "org_unit", "year", "authors"]
     search_fields = [*RecordAdmin.search_fields, "title", "authors"]
+
+
+def _admin_of(register: Register) -> type[admin.ModelAdmin]:
+    """An admin listing the register page's columns, searching the record's search fields."""
+    attrs: dict = {"list_display": list(register.columns)}
+    if register.is_record:
+        attrs["search_fields"] = [*RecordAdmin.search_fields, *register.search_fields]
+    base = RecordAdmin if register.is_record else admin.ModelAdmin
+    return type(f"{register.model.__name__}Admin", (base,), attrs)
+
+
+for _register in REGISTERS:
+    if not admin.site.is_registered(_register.model):
+        admin.site.register(_register.model, _admin_of(_register))

@@ -1,39 +1,25 @@
 """Which register records belong to a year: the evidence a unit adds in its yearly report."""
 
-from .models import (
-    BudgetLine,
-    Initiative,
-    IPTitle,
-    KeyProduct,
-    QualityInspection,
-    Startup,
-    STProject,
-    Training,
-)
-
-# register name → (model, how a record is dated in a year)
-DATED = {
-    "startups": (Startup, lambda year: {"supported_on__year": year}),
-    "key_products": (KeyProduct, lambda year: {"recognised_on__year": year}),
-    "ip_titles": (IPTitle, lambda year: {"granted_on__year": year}),
-    "st_projects": (STProject, lambda year: {"year": year}),
-    "quality_inspections": (QualityInspection, lambda year: {"inspected_on__year": year}),
-    "trainings": (Training, lambda year: {"held_on__year": year}),
-    "initiatives": (Initiative, lambda year: {"year": year}),
-}
+from .catalogue import RECORD_REGISTERS, by_key
 
 
 def records_of(org_unit, year: int) -> dict[str, list[str]]:
-    """The refs of the unit's own records dated in ``year``, per register; budget as keys."""
+    """The refs of the unit's own records dated in ``year`` (each register's ``dated_by``),
+    per register in the catalogue's order; budget lines last, as "kind/source: amount"."""
     found = {
-        name: sorted(
-            model.objects.filter(org_unit=org_unit, **dated(year)).values_list("ref", flat=True)
+        register.key: sorted(
+            register.model.objects.filter(register.dated_in(year), org_unit=org_unit).values_list(
+                "ref", flat=True
+            )
         )
-        for name, (model, dated) in DATED.items()
+        for register in RECORD_REGISTERS
     }
-    found["budget"] = [
+    budget = by_key("budget")
+    found[budget.key] = [
         f"{kind}/{source or '-'}: {amount}"
-        for kind, source, amount in BudgetLine.objects.filter(org_unit=org_unit, year=year)
+        for kind, source, amount in budget.model.objects.filter(
+            budget.dated_in(year), org_unit=org_unit
+        )
         .order_by("kind", "source")
         .values_list("kind", "source", "amount")
     ]

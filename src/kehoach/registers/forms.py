@@ -4,7 +4,8 @@ Labels are the models' verbose names (translated through the models' msgids). Th
 field offers only the units the user may ``edit_registers`` on (the access rule decides); the
 protected product only key products of units the user sees. Amounts are written the
 Vietnamese way ("1.250.000.000") or as plain digits. A new record left without a ``ref`` gets
-"<UNIT CODE>-<REGISTER>-<n>"; an existing record's ``ref`` is its key in interchange files and
+"<UNIT CODE>-<REF CODE>-<n>" (the register's ``ref_code`` in ``registers.catalogue``, which also
+names each register's form); an existing record's ``ref`` is its key in interchange files and
 cannot be changed here.
 """
 
@@ -19,6 +20,7 @@ from kehoach.accounts import access
 from kehoach.lib.numbers import format_number, parse_number
 from kehoach.orgunits.models import OrgUnit
 
+from . import catalogue
 from .models import (
     BudgetLine,
     Initiative,
@@ -31,16 +33,6 @@ from .models import (
     Training,
 )
 
-# The middle part of generated refs: Vietnamese abbreviations a clerk recognises.
-REF_CODES: dict[type[Record], str] = {
-    Startup: "KN",  # khởi nghiệp
-    KeyProduct: "SP",  # sản phẩm
-    IPTitle: "SHTT",  # sở hữu trí tuệ
-    STProject: "DA",  # dự án
-    QualityInspection: "KT",  # kiểm tra
-    Training: "DT",  # đào tạo
-    Initiative: "SK",  # sáng kiến
-}
 YEAR_MIN, YEAR_MAX = 1990, 2100
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]  # 24/11/2025 first
 
@@ -57,7 +49,7 @@ def editable_units(user) -> models.QuerySet:
 
 def next_ref(model: type[Record], unit: OrgUnit, skip: int = 0) -> str:
     """The next free "<UNIT>-<CODE>-<n>" of ``unit`` in ``model`` (one query)."""
-    prefix = f"{unit.code}-{REF_CODES[model]}-"
+    prefix = f"{unit.code}-{catalogue.for_model(model).ref_code}-"
     taken = model.objects.filter(ref__startswith=prefix).values_list("ref", flat=True)
     numbers = [int(ref[len(prefix) :]) for ref in taken if ref[len(prefix) :].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1 + skip}"
@@ -281,15 +273,3 @@ class InitiativeForm(RecordForm):
         model = Initiative
         fields = _order(Initiative, "title", "year", "authors", "recognised_by")
         formfield_callback = _formfield
-
-
-FORMS: dict[type[models.Model], type[RegisterForm]] = {
-    BudgetLine: BudgetLineForm,
-    Startup: StartupForm,
-    KeyProduct: KeyProductForm,
-    IPTitle: IPTitleForm,
-    STProject: STProjectForm,
-    QualityInspection: QualityInspectionForm,
-    Training: TrainingForm,
-    Initiative: InitiativeForm,
-}

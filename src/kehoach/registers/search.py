@@ -14,30 +14,18 @@ them. Renaming an org unit refreshes its records (a ``post_save`` receiver in ``
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from django.db import models
 
 from kehoach.lib.text import fold
 
-from .models import (
-    Initiative,
-    IPTitle,
-    KeyProduct,
-    QualityInspection,
-    Record,
-    Startup,
-    STProject,
-    Training,
-)
+from .catalogue import RECORD_REGISTERS
+from .models import Record
 
-RECORD_MODELS: tuple[type[Record], ...] = (
-    Startup,
-    KeyProduct,
-    IPTitle,
-    STProject,
-    QualityInspection,
-    Training,
-    Initiative,
+# The registers keyed by ``ref``, which keep a search text (the catalogue's order).
+RECORD_MODELS: tuple[type[Record], ...] = tuple(
+    cast(type[Record], register.model) for register in RECORD_REGISTERS
 )
 BATCH = 500
 

@@ -6,7 +6,9 @@
     /registers/<kind>/<pk>/                   a record: the form, or read-only for readers
     /registers/<kind>/<pk>/history/           every change of the record: when, who, what
 
-``kind`` is the register's name in interchange files (budget, startups, key_products, ...).
+``kind`` is the register's key in the register catalogue (``registers.catalogue``), its name in
+interchange files (budget, startups, key_products, ...); the catalogue gives each register's
+columns, year filter, order, purpose and form.
 Who sees and edits what is decided by ``kehoach.accounts.access`` alone: a record of a unit
 outside one's reach answers 404; one seen but not editable shows no form and refuses POST (403).
 """
@@ -27,7 +29,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from kehoach.accounts import access
@@ -35,18 +36,9 @@ from kehoach.lib.numbers import MISSING, format_number
 from kehoach.lib.periods import VIETNAM, format_local_date, format_local_datetime
 from kehoach.lib.text import fold
 from kehoach.orgunits.models import OrgUnit
-from kehoach.registers.forms import FORMS, editable_units, next_ref
-from kehoach.registers.models import (
-    BudgetLine,
-    Initiative,
-    IPTitle,
-    KeyProduct,
-    QualityInspection,
-    Record,
-    Startup,
-    STProject,
-    Training,
-)
+from kehoach.registers.catalogue import REGISTERS, Register, by_key
+from kehoach.registers.forms import editable_units, next_ref
+from kehoach.registers.models import IPTitle, KeyProduct, Record
 from kehoach.registers.search import search, terms
 
 PAGE_SIZE = 50
@@ -55,128 +47,21 @@ PLAIN_NUMBERS = {"year", "ocop_stars"}  # no thousands separator: 2025, not 2.02
 INITIAL_REASON = "initial version"  # set by migration 0002 on the entries it creates
 
 
-@dataclass(frozen=True)
-class Register:
-    slug: str
-    model: type[models.Model]
-    columns: tuple[str, ...]  # shown in the list; the first links to the record
-    year_fields: tuple[str, ...]  # a record is in year Y when one of these falls in Y
-    purpose: str
-    related: tuple[str, ...] = ("org_unit",)
-    order: tuple = ("ref",)
-
-    @property
-    def form(self):
-        return FORMS[self.model]
-
-    @property
-    def title(self) -> str:
-        return capfirst(self.model._meta.verbose_name_plural)
-
-    @property
-    def is_record(self) -> bool:
-        return issubclass(self.model, Record)
-
-    def field(self, name: str) -> models.Field:
-        return self.model._meta.get_field(name)
-
-    def in_year(self, year: int) -> models.Q:
-        q = models.Q()
-        for name in self.year_fields:
-            if isinstance(self.field(name), models.DateField):
-                q |= models.Q(**{f"{name}__year": year})
-            else:
-                q |= models.Q(**{name: year})
-        return q
-
-    def years(self, queryset: models.QuerySet) -> list[int]:
-        """The years that have records in ``queryset``, newest first (a query per field)."""
-        found: set[int] = set()
-        for name in self.year_fields:
-            if isinstance(self.field(name), models.DateField):
-                found |= {day.year for day in queryset.dates(name, "year")}
-            else:
-                found |= set(queryset.order_by().values_list(name, flat=True).distinct())
-        return sorted(found, reverse=True)
-
-
-def _desc(name: str):
-    return models.F(name).desc(nulls_last=True)
-
-
-REGISTERS: dict[str, Register] = {
-    r.slug: r
-    for r in (
-        Register(
-            "budget",
-            BudgetLine,
-            ("org_unit", "year", "kind", "source", "amount"),
-            ("year",),
-            gettext_lazy("S&T and total local budget spending, by funding source (CT1)"),
-            order=("-year", "org_unit__code", "kind", "source"),
-        ),
-        Register(
-            "startups",
-            Startup,
-            ("ref", "name", "org_unit", "kind", "supported_on", "support_amount"),
-            ("supported_on",),
-            gettext_lazy("Innovative start-up ideas and projects supported (CT2)"),
-            order=(_desc("supported_on"), "ref"),
-        ),
-        Register(
-            "key_products",
-            KeyProduct,
-            ("ref", "name", "org_unit", "kind", "ocop_stars", "recognised_on", "value_chain_since"),
-            ("recognised_on",),
-            gettext_lazy("Key and specialty products, OCOP stars, value chains (CT3, CT4)"),
-        ),
-        Register(
-            "ip_titles",
-            IPTitle,
-            ("ref", "kind", "name", "product", "org_unit", "filed_on", "granted_on", "expires_on"),
-            ("filed_on", "granted_on"),
-            gettext_lazy("IP applications and titles protecting local products (CT3)"),
-            related=("org_unit", "product"),
-        ),
-        Register(
-            "st_projects",
-            STProject,
-            ("ref", "name", "org_unit", "year", "field", "amount"),
-            ("year",),
-            gettext_lazy("Projects applying S&T advances in practice (CT5)"),
-            order=("-year", "ref"),
-        ),
-        Register(
-            "quality_inspections",
-            QualityInspection,
-            ("ref", "subject", "org_unit", "inspected_on", "facilities", "violations"),
-            ("inspected_on",),
-            gettext_lazy("Quality inspections of goods and services (task group 5)"),
-            order=("-inspected_on", "ref"),
-        ),
-        Register(
-            "trainings",
-            Training,
-            ("ref", "title", "org_unit", "held_on", "participants"),
-            ("held_on",),
-            gettext_lazy("Training courses and participants (task group 2)"),
-            order=("-held_on", "ref"),
-        ),
-        Register(
-            "initiatives",
-            Initiative,
-            ("ref", "title", "org_unit", "year", "authors"),
-            ("year",),
-            gettext_lazy("Initiatives and technical improvements (task group 6)"),
-            order=("-year", "ref"),
-        ),
-    )
-}
+def _years(register: Register, queryset: models.QuerySet) -> list[int]:
+    """The years that have records in ``queryset`` by the register page's year filter, newest
+    first (a query per field)."""
+    found: set[int] = set()
+    for name in register.year_fields:
+        if isinstance(register.field(name), models.DateField):
+            found |= {day.year for day in queryset.dates(name, "year")}
+        else:
+            found |= set(queryset.order_by().values_list(name, flat=True).distinct())
+    return sorted(found, reverse=True)
 
 
 def _register(kind: str) -> Register:
     try:
-        return REGISTERS[kind]
+        return by_key(kind)
     except KeyError:
         raise Http404 from None
 
@@ -233,7 +118,7 @@ def _css(field: models.Field) -> str:
 
 
 def _record_url(register: Register, pk: int) -> str:
-    return reverse("web:register_record", args=[register.slug, pk])
+    return reverse("web:register_record", args=[register.key, pk])
 
 
 def _visible(register: Register, ids: set[int] | None) -> models.QuerySet:
@@ -261,10 +146,10 @@ def index(request):
         {
             "register": register,
             "count": _visible(register, ids).count(),
-            "url": reverse("web:register", args=[register.slug]),
-            "new_url": reverse("web:register_new", args=[register.slug]) if may_add else "",
+            "url": reverse("web:register", args=[register.key]),
+            "new_url": reverse("web:register_new", args=[register.key]) if may_add else "",
         }
-        for register in REGISTERS.values()
+        for register in REGISTERS
     ]
     return render(request, "web/registers/index.html", {"rows": rows, "may_add": may_add})
 
@@ -289,7 +174,7 @@ def record_list(request, kind: str):
         else None
     )
     if year is not None:
-        queryset = queryset.filter(register.in_year(year))
+        queryset = queryset.filter(register.listed_in(year))
     query = request.GET.get("q", "").strip()
     if query:
         if register.is_record:
@@ -312,7 +197,7 @@ def record_list(request, kind: str):
     may_add = editable_units(user)
     new_url = ""
     if may_add.exists():
-        new_url = reverse("web:register_new", args=[register.slug])
+        new_url = reverse("web:register_new", args=[register.key])
         if unit is not None and access.can(user, "edit_registers", unit):
             new_url += _unit_query(unit.code)
     return render(
@@ -324,7 +209,7 @@ def record_list(request, kind: str):
             "rows": rows,
             "page": page,
             "units": [(u.code, _unit_label(u)) for u in units],
-            "years": sorted({*register.years(visible), *([year] if year else [])}, reverse=True),
+            "years": sorted({*_years(register, visible), *([year] if year else [])}, reverse=True),
             "unit": unit,
             "year": year,
             "query": query,
@@ -399,7 +284,7 @@ def record_new(request, kind: str):
             "form": form,
             "record": None,
             "title": _("New record"),
-            "list_url": reverse("web:register", args=[register.slug])
+            "list_url": reverse("web:register", args=[register.key])
             + (_unit_query(code) if code else ""),
         },
     )
@@ -456,8 +341,8 @@ def record_edit(request, kind: str, pk: int):
             "title": _name(obj),
             "details": details,
             "updated": show(register.field("updated_at"), obj.updated_at),
-            "history_url": reverse("web:register_history", args=[register.slug, obj.pk]),
-            "list_url": reverse("web:register", args=[register.slug])
+            "history_url": reverse("web:register_history", args=[register.key, obj.pk]),
+            "list_url": reverse("web:register", args=[register.key])
             + _unit_query(obj.org_unit.code),
         },
     )
@@ -521,7 +406,7 @@ def record_history(request, kind: str, pk: int):
             "title": _name(obj),
             "entries": entries,
             "record_url": _record_url(register, obj.pk),
-            "list_url": reverse("web:register", args=[register.slug])
+            "list_url": reverse("web:register", args=[register.key])
             + _unit_query(obj.org_unit.code),
         },
     )

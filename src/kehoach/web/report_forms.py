@@ -17,8 +17,9 @@ from kehoach.lib.numbers import format_number
 from kehoach.lib.text import nfc
 from kehoach.plans import scope
 from kehoach.plans.models import FundingSourceKind
-from kehoach.registers.dated import DATED, records_of
-from kehoach.registers.models import BudgetKind, BudgetLine
+from kehoach.registers.catalogue import by_key
+from kehoach.registers.dated import records_of
+from kehoach.registers.models import BudgetKind
 from kehoach.reporting.assignment import carried_tasks
 from kehoach.reporting.models import (
     ReportingPeriod,
@@ -190,8 +191,7 @@ def load_report(user, code: str, year: int, action: str = "view"):
 
 
 def register_label(name: str) -> str:
-    model = BudgetLine if name == "budget" else DATED[name][0]
-    return capfirst(model._meta.verbose_name_plural)
+    return by_key(name).title
 
 
 # A budget line as the report's records name it (kehoach.registers.dated.records_of), and as

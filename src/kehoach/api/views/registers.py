@@ -1,4 +1,5 @@
-"""/api/registers/{kind}/: the evidence registers, one endpoint per kind.
+"""/api/registers/{kind}/: the evidence registers, one endpoint per kind (per register of the
+catalogue, ``registers.catalogue``; the kind is its key).
 
 Records are addressed by their ``id`` (the interchange file's id, the model's ``ref``); budget
 lines by their database id. Lists hold only the records of units the user sees; writing needs
@@ -13,47 +14,33 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 from rest_framework.permissions import SAFE_METHODS
 
-from kehoach.registers.dated import DATED
+from kehoach.registers.catalogue import REGISTERS, Register
 
 from .. import permissions
 from ..errors import Conflict, errors
-from ..serializers import REGISTERS, RegisterFilter
+from ..serializers import RegisterFilter
 from .common import PlainNotFound, query
-
-TITLES = {
-    "budget": "budget lines",
-    "startups": "start-ups",
-    "key_products": "key products",
-    "ip_titles": "IP titles and applications",
-    "st_projects": "S&T application projects",
-    "quality_inspections": "quality inspections",
-    "trainings": "trainings",
-    "initiatives": "initiatives and technical improvements",
-}
 
 
 class RegisterViewSet(PlainNotFound, viewsets.ModelViewSet):
-    kind: str
+    register: Register
     lookup_field = "ref"
     lookup_url_kwarg = "id"
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        model = self.serializer_class.Meta.model
-        records = permissions.only_visible(self.request, model.objects.select_related("org_unit"))
-        if self.kind == "ip_titles":
-            records = records.select_related("product")
+        register = self.register
+        records = register.model.objects.select_related(*register.related)
+        records = permissions.only_visible(self.request, records)
         if self.action == "list":
             wanted = query(self.request, RegisterFilter)
             if "org_unit" in wanted:
                 records = records.filter(org_unit__code=wanted["org_unit"])
             if "year" in wanted:
-                year = wanted["year"]
-                dated = {"year": year} if self.kind == "budget" else DATED[self.kind][1](year)
-                records = records.filter(**dated)
-        if self.kind == "budget":
-            return records.order_by("org_unit__code", "year", "kind", "source", "pk")
-        return records.order_by("ref")
+                records = records.filter(register.dated_in(wanted["year"]))
+        if register.is_record:
+            return records.order_by("ref")
+        return records.order_by(*register.spec.order, "pk")  # the file's order, by its key
 
     def get_object(self):
         record = super().get_object()  # 404 outside the units the user sees
@@ -89,13 +76,13 @@ class RegisterViewSet(PlainNotFound, viewsets.ModelViewSet):
             ) from None
 
 
-def _schema(kind: str, serializer):
-    title = TITLES[kind]
+def _schema(register: Register):
+    title, serializer = register.api_name, register.serializer
     by_id = OpenApiParameter(
         "id",
-        OpenApiTypes.INT if kind == "budget" else OpenApiTypes.STR,
+        OpenApiTypes.STR if register.is_record else OpenApiTypes.INT,
         OpenApiParameter.PATH,
-        description="The budget line's id" if kind == "budget" else "The record's id",
+        description="The record's id" if register.is_record else "The budget line's id",
     )
     one = [by_id]
     return extend_schema_view(
@@ -134,14 +121,19 @@ def _schema(kind: str, serializer):
     )
 
 
-def _viewset(kind: str, serializer) -> type[RegisterViewSet]:
-    name = "".join(part.title() for part in kind.split("_")) + "ViewSet"
-    attrs = {"kind": kind, "serializer_class": serializer, "__doc__": f"The {TITLES[kind]}."}
-    if kind == "budget":
+def _viewset(register: Register) -> type[RegisterViewSet]:
+    name = "".join(part.title() for part in register.key.split("_")) + "ViewSet"
+    attrs = {
+        "register": register,
+        "serializer_class": register.serializer,
+        "__doc__": f"The {register.api_name}.",
+    }
+    if not register.is_record:  # budget lines: by their database id
         attrs.update(lookup_field="pk", lookup_value_regex="[0-9]+")
-    return _schema(kind, serializer)(type(name, (RegisterViewSet,), attrs))
+    return _schema(register)(type(name, (RegisterViewSet,), attrs))
 
 
+# The API's routes: one viewset per register of the catalogue, at /api/registers/<key>/.
 VIEWSETS: dict[str, type[RegisterViewSet]] = {
-    kind: _viewset(kind, serializer) for kind, serializer in REGISTERS.items()
+    register.key: _viewset(register) for register in REGISTERS
 }
