@@ -308,8 +308,7 @@ def _content(plan, year: int, unit_code: str | None, today: datetime.date) -> di
     summary, report_rows = _completeness(mine)
     funding = _funding(plan, year, counted)
     issuer = issuer_on(unit, day, plan)
-    lead = scope.lead_in(plan, year) if whole else None
-    lead_name = _name_in(lead, day) if lead is not None else issuer.name
+    lead_name = (scope.lead_name_in(plan, year) if whole else "") or issuer.name
     ref = plan_ref(plan)
     return {
         "plan": {"code": plan.code, "title": plan.title, "ref": ref},
