@@ -128,3 +128,31 @@ def test_it_names_a_unit_as_it_was_called_that_year(plan, leader):
     assert "<h1>Sở Khoa học và Công nghệ tỉnh Thừa Thiên Huế</h1>" in page
     page = leader.get("/units/SKHCN/", {"year": 2026}).content.decode()
     assert "<h1>Sở Khoa học và Công nghệ thành phố Huế</h1>" in page
+
+
+ROW = re.compile(
+    r'<tr(?: class="total")?>\s*<th scope="row">(?P<head>.*?)</th>(?P<cells>.*?)</tr>', re.S
+)
+CELL = re.compile(r'<td class="st-(?P<status>[a-z_]+)"><span class="v">(?P<value>[^<]*)</span>')
+
+
+def test_it_shows_the_same_figures_in_the_leaders_grid(plan, leader):
+    """The dashboard's units grid for the owner of each year: every row's cells are the
+    engine's values and statuses for that unit."""
+    for year in YEARS:
+        owner = scope.owner_in(plan, year)
+        page = leader.get("/dashboard/", {"year": year}).content.decode()
+        grid = page[page.index('<table class="grid">') :]
+        grid = grid[: grid.index("</table>")]
+        rows = 0
+        for row in ROW.finditer(grid):
+            link = re.search(r"/units/(\w+)/", row["head"])
+            code = link[1] if link else owner.code
+            computed = engine.compute(plan, code, [year])[year]
+            cells = [(m["status"], html.unescape(m["value"])) for m in CELL.finditer(row["cells"])]
+            assert cells == [(v.status, format_value(v.value, v.unit)) for v in computed], (
+                year,
+                code,
+            )
+            rows += 1
+        assert rows > 1, year
