@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from kehoach.orgunits.models import EventUnit, OrgUnit, OrgUnitName, ReorganisationEvent
-from kehoach.plans.models import Plan
+from kehoach.plans.models import Plan, PlanTenure
 from kehoach.registers.models import (
     BudgetLine,
     Initiative,
@@ -342,7 +342,7 @@ def dump_db():
     equal dumps mean nothing was written."""
 
     def dump() -> dict:
-        models = [OrgUnit, Plan, *RECORD_MODELS]
+        models = [OrgUnit, Plan, PlanTenure, *RECORD_MODELS]
         return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
 
     return dump
@@ -355,6 +355,7 @@ def wipe():
     def empty() -> None:
         for model in RECORD_MODELS:
             model.objects.all().delete()
+        PlanTenure.objects.all().delete()
         Plan.objects.update(owner=None)
         OrgUnit.objects.update(parent=None, successor=None)
         OrgUnit.objects.all().delete()

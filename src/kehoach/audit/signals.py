@@ -14,6 +14,7 @@ from . import trail
 AUDITED = [
     "orgunits.OrgUnit",
     "plans.Plan",
+    "plans.PlanTenure",
     "plans.Objective",
     "plans.Indicator",
     "plans.Target",

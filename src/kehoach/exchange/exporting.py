@@ -11,6 +11,7 @@ from kehoach.plans.models import Plan
 from kehoach.registers import catalogue
 
 from .events import export_events
+from .holdings import export_holdings
 from .interchange import FORMAT, LISTS, ListSpec, lookups, row_from_values
 from .reports import export_reports
 
@@ -21,12 +22,13 @@ def export_data(year: int | None = None) -> dict:
     units, their reorganisation events, key products and IP titles whole (their state is a
     snapshot, not a yearly flow: ``in_force`` in the register catalogue)."""
     data: dict = {"format": FORMAT}
-    data["plans"] = [
-        {"code": code, "owner": owner}
-        for code, owner in Plan.objects.filter(owner__isnull=False)
-        .order_by("code")
-        .values_list("code", "owner__code")
-    ]
+    data["plans"] = []
+    for plan in Plan.objects.filter(owner__isnull=False).select_related("owner").order_by("code"):
+        entry = {"code": plan.code, "owner": plan.owner.code}
+        history = export_holdings(plan)
+        if history:
+            entry["holdings"] = history
+        data["plans"].append(entry)
     for spec in LISTS:
         data[spec.name] = export_list(spec, year)
         if spec.name == "org_units":

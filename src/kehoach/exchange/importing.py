@@ -29,7 +29,7 @@ from kehoach.plans.models import Plan, PlanTenure
 from kehoach.registers.models import Record
 from kehoach.registers.search import refresh_all, refresh_search_text
 
-from . import events, reports, validation
+from . import events, holdings, reports, validation
 from .interchange import (
     BUDGET,
     IP_TITLES,
@@ -113,8 +113,10 @@ def import_data(data: Any, name: str = "<data>", dry_run: bool = False) -> Summa
         problems += events.reference_problems(data, known, bad)
         event_changes, event_problems = events.plan_events(data, validation.bad_entries(problems))
         problems += event_problems
+        problems += holdings.holding_problems(data, known, validation.bad_entries(problems))
         if problems:
             raise InvalidFile(name, sort_problems(problems))
+        holding_changes = holdings.plan_holdings(data, set())
         # A dry run with events to apply does the whole import and then rolls it back: only
         # applying an event tells whether it can be applied.
         if not dry_run or event_changes.to_apply:
@@ -124,14 +126,14 @@ def import_data(data: Any, name: str = "<data>", dry_run: bool = False) -> Summa
             problems = events.apply_events(data, event_changes)
             if problems:
                 raise InvalidFile(name, sort_problems(problems))
+            holdings.apply_holdings(holding_changes)  # the file's history has the last word
             if dry_run:
                 transaction.set_rollback(True)
     summary = Summary(dry_run)
     for list_name in TOP_LEVEL:
         if list_name == "plans" and "plans" in data:
-            summary.counts["plans"] = Counts(
-                0, len(plan_changes), len(data["plans"]) - len(plan_changes)
-            )
+            changed = len(set(plan_changes) | set(holding_changes))
+            summary.counts["plans"] = Counts(0, changed, len(data["plans"]) - changed)
         elif list_name in changes and list_name in data:
             summary.counts[list_name] = changes[list_name].counts
         elif list_name == "reports" and "reports" in data:

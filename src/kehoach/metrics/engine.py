@@ -662,8 +662,8 @@ def _register_units(changes: list[tuple], using: str) -> set[int] | None:
     affected: set[int] = set()
     products: set[int] = set()
     for label, _action, before, after in changes:
-        if label == "plans.Plan" or label in F.OPTIONAL_LABELS:
-            return None  # the plan's start date counts start-ups; reorganisations: lineage
+        if label in ("plans.Plan", "plans.PlanTenure") or label in F.OPTIONAL_LABELS:
+            return None  # the plan's start date and holders; reorganisations: lineage
         if not label.startswith("registers."):
             continue
         for values in (before, after):

@@ -694,6 +694,7 @@ def _arrays_from_facts(facts: OwnFacts, span: range) -> dict[int, list[int]]:
 INPUT_LABELS = (
     "orgunits.OrgUnit",
     "plans.Plan",
+    "plans.PlanTenure",  # whose targets a year is judged against (``plans.scope``)
     "plans.Indicator",
     "plans.Target",
     *(register.label for register in REGISTERS),

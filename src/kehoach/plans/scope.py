@@ -201,3 +201,19 @@ def hand_over(
         Plan.objects.filter(pk=plan.pk).update(owner=newest.owner)
         plan.owner = newest.owner
     forget(plan)
+
+
+@transaction.atomic
+def replace_history(
+    plan: Plan, rows: list[tuple[int, int | None, datetime.date | None, datetime.date | None]]
+) -> None:
+    """The plan's whole history of holdings as a data file states it: (owner id, lead id,
+    first day, last day), oldest first; the last one's owner is the plan's owner."""
+    for old in PlanTenure.objects.filter(plan=plan):
+        old.delete()  # one by one: each change is audited
+    for o, lead, a, b in rows:
+        PlanTenure.objects.create(plan=plan, owner_id=o, lead_id=lead, starts_on=a, ends_on=b)
+    if rows:
+        Plan.objects.filter(pk=plan.pk).update(owner_id=rows[-1][0])
+        plan.owner_id = rows[-1][0]
+    forget(plan)
