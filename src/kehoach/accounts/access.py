@@ -201,6 +201,22 @@ def can(user, action: str, unit: OrgUnit) -> bool:
     return bool(own_roles & allowed)
 
 
+def members_who_may(action: str, unit_ids):
+    """The active users who may do ``action`` on these units through their membership of them
+    (whom a reminder about a unit's report, or the lead office's summary, goes to)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__org_unit__in=list(unit_ids),
+            memberships__role__in=ACTIONS[action],
+            is_active=True,
+        )
+        .distinct()
+    )
+
+
 def ended_text(unit: OrgUnit) -> str:
     """What is said of a unit that has ended: since when, and which unit carries on."""
     values = {"unit": unit.name, "day": f"{unit.valid_to:%d/%m/%Y}" if unit.valid_to else "—"}

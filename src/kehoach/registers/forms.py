@@ -41,7 +41,7 @@ def editable_units(user) -> models.QuerySet:
     """The units whose register records ``user`` may add or change, by code."""
     visible = access.visible_units(user).order_by("code")
     units = list(visible.only("pk", "code", "name", "parent_id"))
-    ids = [unit.pk for unit in units if access.can(user, "edit_registers", unit)]
+    ids = [unit.pk for unit in units if access.can(user, access.EDIT_REGISTERS, unit)]
     if len(ids) == len(units):
         return visible
     return OrgUnit.objects.filter(pk__in=ids).order_by("code")

@@ -9,16 +9,15 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from kehoach.accounts.models import Role
+from kehoach.accounts import access
 from kehoach.orgunits.models import OrgUnit
+from kehoach.plans import scope
 
-from .assignment import resolve
 from .completeness import completeness
 from .models import Reminder, ReportingPeriod, ReportState
 
@@ -33,14 +32,8 @@ class Message:
     sent: bool
 
 
-def _emails(unit_pks, roles) -> list[str]:
-    users = (
-        get_user_model()
-        .objects.filter(
-            memberships__org_unit__in=unit_pks, memberships__role__in=roles, is_active=True
-        )
-        .exclude(email="")
-    )
+def _emails(unit_pks, action: str) -> list[str]:
+    users = access.members_who_may(action, unit_pks).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))
 
 
@@ -84,10 +77,7 @@ def send_reminders(*, days: int = 7, dry_run: bool = False, now=None) -> list[Me
         for status in pending:
             unit = units[status.org_unit]
             recipients = sorted(
-                set(
-                    _emails([unit.pk], [Role.CLERK, Role.HEAD])
-                    + ([unit.email] if unit.email else [])
-                )
+                set(_emails([unit.pk], access.EDIT_REPORT) + ([unit.email] if unit.email else []))
             )
             subject, body = _unit_message(period, status, late)
             sent = bool(recipients) and _send_once(
@@ -96,7 +86,7 @@ def send_reminders(*, days: int = 7, dry_run: bool = False, now=None) -> list[Me
             messages.append(Message(kind, unit.code, tuple(recipients), subject, body, sent))
         lead = _lead_unit(period)
         if lead is not None:
-            recipients = _emails([lead.pk], [Role.LEAD_OFFICE])
+            recipients = _emails([lead.pk], access.REVIEW_REPORT)
             subject, body = _summary_message(period, found, pending)
             sent = bool(recipients) and _send_once(
                 period, lead, Reminder.Kind.SUMMARY, today, recipients, subject, body, dry_run
@@ -112,11 +102,7 @@ def _units(found):
 
 
 def _lead_unit(period):
-    owner = period.plan.owner
-    if owner is None:
-        return None
-    matches = resolve(period.plan.reporting_rule.lead_unit, [owner, *owner.descendants()])
-    return matches[0] if matches else None
+    return scope.lead_in(period.plan, period.year)
 
 
 def _unit_message(period, status, late: bool) -> tuple[str, str]:

@@ -262,7 +262,7 @@ def dashboard(request):
     user = request.user
     code = request.GET.get("unit", "").strip()
     if code:
-        unit = access.unit_or_404(user, code, "view")
+        unit = access.unit_or_404(user, code, access.VIEW)
     elif access.sees_everything(user):
         unit = scope.owner_in(plan, year) or access.visible_units(user).filter(parent=None).first()
     else:
@@ -291,7 +291,7 @@ def dashboard(request):
 @require_GET
 @login_required
 def unit_page(request, code: str):
-    unit = access.unit_or_404(request.user, code, "view")
+    unit = access.unit_or_404(request.user, code, access.VIEW)
     plan = _plan()
     year = _year(request, plan)
 
@@ -338,7 +338,7 @@ def _lineage(user, unit: OrgUnit) -> dict:
 @require_GET
 @login_required
 def indicator_records(request, code: str, indicator: str):
-    unit = access.unit_or_404(request.user, code, "view")
+    unit = access.unit_or_404(request.user, code, access.VIEW)
     plan = _plan()
     year = _year(request, plan)
     index, spec = _spec(plan, indicator)
@@ -361,7 +361,7 @@ def indicator_records(request, code: str, indicator: str):
 @require_GET
 @login_required
 def indicator_chart(request, code: str, indicator: str):
-    unit = access.unit_or_404(request.user, code, "view")
+    unit = access.unit_or_404(request.user, code, access.VIEW)
     plan = _plan()
     year = _year(request, plan)
     index, spec = _spec(plan, indicator)

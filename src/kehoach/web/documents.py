@@ -37,11 +37,11 @@ def report_file(request, year: str, fmt: str):
     code = request.GET.get("unit")
     owner = scope.owner_in(plan, year)
     if code:
-        unit = access.unit_or_404(request.user, code, "build_report")
+        unit = access.unit_or_404(request.user, code, access.BUILD_REPORT)
     elif owner is None:
         raise Http404
     else:
-        unit = access.check(request.user, "build_report", owner)
+        unit = access.check(request.user, access.BUILD_REPORT, owner)
     try:
         data = build_report(plan, year, unit.code, fmt)
     except ConversionError as exc:  # no LibreOffice on the server: say so, plainly

@@ -165,7 +165,7 @@ def record_list(request, kind: str):
     unit = None
     code = request.GET.get("unit", "").strip()
     if code:
-        unit = access.unit_or_404(user, code, "view")
+        unit = access.unit_or_404(user, code, access.VIEW)
         queryset = queryset.filter(org_unit=unit)
     year_text = request.GET.get("year", "").strip()
     year = (
@@ -198,7 +198,7 @@ def record_list(request, kind: str):
     new_url = ""
     if may_add.exists():
         new_url = reverse("web:register_new", args=[register.key])
-        if unit is not None and access.can(user, "edit_registers", unit):
+        if unit is not None and access.can(user, access.EDIT_REGISTERS, unit):
             new_url += _unit_query(unit.code)
     return render(
         request,
@@ -252,7 +252,7 @@ def record_new(request, kind: str):
     code = request.GET.get("unit", "").strip()
     initial = {}
     if code:
-        initial["org_unit"] = access.unit_or_404(user, code, "edit_registers")
+        initial["org_unit"] = access.unit_or_404(user, code, access.EDIT_REGISTERS)
     elif not units.exists():
         raise PermissionDenied
     else:
@@ -262,7 +262,7 @@ def record_new(request, kind: str):
     if request.method == "POST":
         form = register.form(request.POST, user=user)
         if form.is_valid():
-            access.check(user, "edit_registers", form.cleaned_data["org_unit"])
+            access.check(user, access.EDIT_REGISTERS, form.cleaned_data["org_unit"])
             try:
                 obj = _save(form, register)
             except IntegrityError:
@@ -301,7 +301,7 @@ def _name(obj) -> str:
 
 def _record_or_404(register: Register, user, pk: int):
     obj = get_object_or_404(register.model.objects.select_related(*register.related), pk=pk)
-    access.check(user, "view", obj.org_unit)
+    access.check(user, access.VIEW, obj.org_unit)
     return obj
 
 
@@ -311,13 +311,13 @@ def record_edit(request, kind: str, pk: int):
     register = _register(kind)
     user = request.user
     obj = _record_or_404(register, user, pk)
-    may_edit = access.can(user, "edit_registers", obj.org_unit)
+    may_edit = access.can(user, access.EDIT_REGISTERS, obj.org_unit)
     form = None
     if request.method == "POST":
-        access.check(user, "edit_registers", obj.org_unit)
+        access.check(user, access.EDIT_REGISTERS, obj.org_unit)
         form = register.form(request.POST, instance=obj, user=user)
         if form.is_valid():
-            access.check(user, "edit_registers", form.cleaned_data["org_unit"])
+            access.check(user, access.EDIT_REGISTERS, form.cleaned_data["org_unit"])
             if form.has_changed():
                 obj = form.save()
                 messages.success(request, _("Saved: %(record)s.") % {"record": _name(obj)})

@@ -179,8 +179,8 @@ def load_report(user, code: str, year: int, action: str = "view"):
     existing one they may read (drafts are private to their unit: 404).
     """
     plan, period = plan_and_period(year)
-    unit = access.unit_or_404(user, code, "view")
-    if access.can(user, "edit_report", unit):
+    unit = access.unit_or_404(user, code, access.VIEW)
+    if access.can(user, access.EDIT_REPORT, unit):
         report = report_for(period, unit)
     else:
         report = UnitReport.objects.filter(period=period, org_unit=unit).first()

@@ -65,7 +65,7 @@ def _page(request, plan, report, *, form=None, status=200, **extra):
     user = request.user
     context = report_context(report, plan)
     unit = report.org_unit
-    editable = not report.locked and access.can(user, "edit_report", unit)
+    editable = not report.locked and access.can(user, access.EDIT_REPORT, unit)
     if editable and form is None:
         form = ReportForm(
             tasks=context["tasks"],
@@ -75,7 +75,7 @@ def _page(request, plan, report, *, form=None, status=200, **extra):
     context.update(
         editable=editable,
         form=form if editable else None,
-        can_submit=editable and access.can(user, "submit_report", unit),
+        can_submit=editable and access.can(user, access.SUBMIT_REPORT, unit),
         attachment_form=AttachmentForm() if editable else None,
         upload_form=UploadForm() if editable else None,
         years=[y for y in plan.years() if y <= max(timezone.localdate().year, report.period.year)],
@@ -162,7 +162,7 @@ def report_page(request, code: str, year: int):
     submitting = request.POST.get("action") == "submit"
     confirmed = request.POST.get("confirm") == "1"
     report = access.report_or_404(
-        request.user, report, "submit_report" if submitting else "edit_report"
+        request.user, report, access.SUBMIT_REPORT if submitting else access.EDIT_REPORT
     )
     if submitting and confirmed and request.POST.get("saved") == "1":
         return _submit_saved(request, plan, report)
@@ -215,7 +215,7 @@ def report_page(request, code: str, year: int):
 @login_required
 @require_POST
 def attach_file(request, code: str, year: int):
-    _plan, _period, _unit, report = load_report(request.user, code, year, "edit_report")
+    _plan, _period, _unit, report = load_report(request.user, code, year, access.EDIT_REPORT)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to attach."))
@@ -320,7 +320,7 @@ def versions(request, code: str, year: int):
 @login_required
 @require_GET
 def form_xlsx(request, code: str, year: int):
-    plan, _period, unit, report = load_report(request.user, code, year, "edit_report")
+    plan, _period, unit, report = load_report(request.user, code, year, access.EDIT_REPORT)
     data = excel.build_report_form(report, report_context(report, plan)["tasks"])
     response = HttpResponse(data, content_type=excel.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{unit.code}-{year}.xlsx"'
@@ -330,7 +330,7 @@ def form_xlsx(request, code: str, year: int):
 @login_required
 @require_POST
 def upload_form(request, code: str, year: int):
-    plan, period, unit, report = load_report(request.user, code, year, "edit_report")
+    plan, period, unit, report = load_report(request.user, code, year, access.EDIT_REPORT)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose the filled-in Excel form to upload."))

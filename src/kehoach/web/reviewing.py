@@ -122,7 +122,7 @@ def review_report(request, code: str, year: int):
     action = request.POST.get("action") if request.method == "POST" else None
     confirmed = request.method == "POST" and request.POST.get("confirm") == "1"
     plan, _period, _unit, report = load_report(
-        request.user, code, year, "review_report" if request.method == "POST" else "view"
+        request.user, code, year, access.REVIEW_REPORT if request.method == "POST" else access.VIEW
     )
     return_form = ReturnForm()
     status = 200
@@ -152,7 +152,7 @@ def review_report(request, code: str, year: int):
     context = report_context(report, plan)
     context.update(
         return_form=return_form,
-        can_review=access.can(request.user, "review_report", report.org_unit)
+        can_review=access.can(request.user, access.REVIEW_REPORT, report.org_unit)
         and report.state == ReportState.SUBMITTED,
     )
     return render(request, "web/reports/review.html", context, status=status)
@@ -160,5 +160,5 @@ def review_report(request, code: str, year: int):
 
 urlpatterns = [
     path("review/", review_list, name="review"),
-    path("review/<str:code>/<int:year>/", review_report, name="review_report"),
+    path("review/<str:code>/<int:year>/", review_report, name=access.REVIEW_REPORT),
 ]

@@ -14,6 +14,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kehoach.accounts import access
 from kehoach.reporting import workflow
 from kehoach.reporting.models import ReportState, TaskEntry, Transition, UnitReport
 
@@ -119,7 +120,7 @@ class ReportDetail(ReportView):
         responses={200: ReportSerializer, **errors(400, 403, 404, 409)},
     )
     def put(self, request, org_unit: str, year: int):
-        report = self.report(org_unit, year, "edit_report")
+        report = self.report(org_unit, year, access.EDIT_REPORT)
         tasks = set(report.period.plan.tasks.values_list("code", flat=True))
         body = ReportDraftSerializer(data=request.data, context={"task_codes": tasks})
         body.is_valid(raise_exception=True)
@@ -151,7 +152,7 @@ class ReportSubmit(ReportView):
         responses={200: ReportSerializer, **errors(400, 403, 404, 409)},
     )
     def post(self, request, org_unit: str, year: int):
-        report = self.report(org_unit, year, "submit_report")
+        report = self.report(org_unit, year, access.SUBMIT_REPORT)
         return self.move(
             report, ReportState.SUBMITTED, lambda r: workflow.submit(r, by=request.user)
         )
@@ -165,7 +166,7 @@ class ReportReturn(ReportView):
         responses={200: ReportSerializer, **errors(400, 403, 404, 409)},
     )
     def post(self, request, org_unit: str, year: int):
-        report = self.report(org_unit, year, "review_report")
+        report = self.report(org_unit, year, access.REVIEW_REPORT)
         body = ReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         reason = body.validated_data["reason"]
@@ -184,7 +185,7 @@ class ReportAccept(ReportView):
         responses={200: ReportSerializer, **errors(400, 403, 404, 409)},
     )
     def post(self, request, org_unit: str, year: int):
-        report = self.report(org_unit, year, "review_report")
+        report = self.report(org_unit, year, access.REVIEW_REPORT)
         body = AcceptSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         comment = body.validated_data.get("comment", "")

@@ -33,7 +33,7 @@ def report_links(context, year) -> dict:
     if year not in plan.years():
         return {"links": []}
     owner = scope.owner_in(plan, year)
-    if owner is None or not access.can(user, "build_report", owner):
+    if owner is None or not access.can(user, access.BUILD_REPORT, owner):
         return {"links": []}
     links = [
         (fmt, reverse("web:report_file", kwargs={"year": str(year), "fmt": fmt})) for fmt in FORMATS
