@@ -4,6 +4,7 @@ reporting rule and recipients. A plan file (YAML/JSON) round-trips through these
 
 import datetime
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -125,6 +126,66 @@ class TimeBasis(models.TextChoices):
     SNAPSHOT = "snapshot", _("Snapshot at 31/12")
 
 
+class DataElement(models.Model):
+    """What the units report for a plan (a DHIS2 data element): a number per unit and
+    period, from which the plan's indicators are computed (``Indicator.numerator``)."""
+
+    class Type(models.TextChoices):
+        INTEGER = "integer", _("Whole number")
+        NUMBER = "number", _("Number")
+        PERCENT = "percent", _("Percentage")
+        YES_NO = "yes_no", _("Yes or no")
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", _("Sum")
+        AVERAGE = "average", _("Average")
+        MIN = "min", _("Minimum")
+        MAX = "max", _("Maximum")
+
+    class PeriodType(models.TextChoices):
+        YEARLY = "yearly", _("Yearly")
+        HALF_YEARLY = "half_yearly", _("Half-yearly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        MONTHLY = "monthly", _("Monthly")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="data_elements")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    code = models.CharField(
+        _("code"),
+        max_length=64,
+        validators=[RegexValidator(r"^[A-Z][A-Z0-9_]*$", _("Capital letters, digits and _."))],
+    )
+    name = models.TextField(_("name"))
+    unit = models.CharField(_("unit of measure"), max_length=32, blank=True)
+    type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.NUMBER)
+    aggregation = models.CharField(
+        _("aggregation into the year"),
+        max_length=10,
+        choices=Aggregation.choices,
+        default=Aggregation.SUM,
+    )
+    period = models.CharField(
+        _("reported every"), max_length=12, choices=PeriodType.choices, default=PeriodType.YEARLY
+    )
+    reported_by = models.JSONField(
+        _("unit kinds that report it"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: every reporting unit."),
+    )
+
+    class Meta:
+        verbose_name = _("data element")
+        verbose_name_plural = _("data elements")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="dataelement_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name[:60]}"
+
+
 class Indicator(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -142,6 +203,13 @@ class Indicator(models.Model):
         blank=True,
         help_text=_("Which computation of the indicator engine gives its value."),
     )
+    numerator = models.TextField(
+        _("numerator"),
+        blank=True,
+        help_text=_("An expression over the plan's data elements #{CODE} and register facts."),
+    )
+    denominator = models.TextField(_("denominator"), blank=True)
+    factor = models.DecimalField(_("factor"), max_digits=24, decimal_places=6, default=1)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     baseline_value = models.DecimalField(
         _("baseline value"), max_digits=24, decimal_places=6, null=True, blank=True

@@ -352,3 +352,40 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} · {self.org_unit_id} · {self.kind} · {self.sent_on}"
+
+
+class DataValue(models.Model):
+    """A value a unit reported for one of a plan's data elements and one period (DHIS2's
+    data value). ``period`` is written as DHIS2 writes it: "2025", "2025S1", "2025Q3",
+    "202507"; ``year`` is the year it falls in, kept for the engine's yearly reads."""
+
+    element = models.ForeignKey(
+        "plans.DataElement",
+        verbose_name=_("data element"),
+        on_delete=models.CASCADE,
+        related_name="values",
+    )
+    org_unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("org unit"),
+        on_delete=models.PROTECT,
+        related_name="data_values",
+    )
+    period = models.CharField(_("period"), max_length=8)
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    value = models.DecimalField(_("value"), max_digits=24, decimal_places=6)
+    comment = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reported value")
+        verbose_name_plural = _("reported values")
+        ordering = ["element", "org_unit", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["element", "org_unit", "period"], name="datavalue_unique_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.element.code} · {self.org_unit.code} · {self.period}: {self.value}"
