@@ -66,3 +66,28 @@ def test_it_detects_the_last_entry_removed(project):
     AuditEntry.objects.order_by("-seq").first().delete()
     with pytest.raises(CommandError):
         call_command("verify_audit")
+
+
+def test_it_records_a_bulk_write_in_one_go_chained_like_the_rest(
+    project, django_assert_max_num_queries
+):
+    from kehoach.audit.signals import record_many, values
+
+    before = values(project)
+    others = [
+        STProject(pk=1000 + i, ref=f"B{i}", org_unit=project.org_unit, name=f"D{i}", year=2025)
+        for i in range(50)
+    ]
+    changed = STProject(**{**before, "name": "Tưới nhỏ giọt"})
+    unchanged = STProject(**before)
+    with django_assert_max_num_queries(6):  # the head, the entries in one batch, the head
+        count = record_many([*((o, None) for o in others), (changed, before), (unchanged, before)])
+    assert count == 51  # what did not change is left out
+    entries = list(AuditEntry.objects.filter(model="registers.STProject").order_by("seq"))
+    assert [e.action for e in entries] == ["create"] * 51 + ["update"]  # the project, 50 new
+    assert entries[-1].before["name"] == "Tưới tiết kiệm"
+    assert entries[-1].after["name"] == "Tưới nhỏ giọt"
+    call_command("verify_audit")  # the chain holds
+    project.name = "Khác"
+    project.save()  # and an entry appended one by one follows on
+    call_command("verify_audit")

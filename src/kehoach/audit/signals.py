@@ -25,6 +25,7 @@ AUDITED = [
     "reporting.TaskEntry",
     "reporting.Transition",
     "reporting.Attachment",
+    "reporting.DataValue",
 ]
 SKIP_FIELDS = {"updated_at", "created_at", "search_text"}
 
@@ -65,6 +66,28 @@ def record(instance, before: dict | None, *, user=None, action: str | None = Non
         user=user or current_user(),
         object_repr=str(instance),
     )
+
+
+def record_many(changes: list[tuple], *, user=None) -> int:
+    """Record what a bulk write changed, in one go (``trail.append_many``): each change is
+    (instance as saved, its values before, or None when it was created). Unchanged ones are
+    left out, as ``record`` leaves them out."""
+    pending = []
+    for instance, before in changes:
+        after = values(instance)
+        if before is not None and trail.plain(before) == trail.plain(after):
+            continue
+        pending.append(
+            trail.Pending(
+                "create" if before is None else "update",
+                instance._meta.label,
+                instance.pk,
+                before=before,
+                after=after,
+                object_repr=str(instance),
+            )
+        )
+    return trail.append_many(pending, user=user or current_user())
 
 
 def _pre_save(sender, instance, raw=False, **kwargs):

@@ -54,6 +54,53 @@ def append(
 
 
 @dataclass(frozen=True)
+class Pending:
+    """An entry to append with others in one go (``append_many``)."""
+
+    action: str
+    model: str
+    object_pk: object
+    before: dict | None = None
+    after: dict | None = None
+    object_repr: str = ""
+
+
+def append_many(pending: list[Pending], *, user=None, batch_size: int = 1000) -> int:
+    """Append entries in order, chained as ``append`` chains them, with the head locked once
+    and the entries inserted in batches: what a bulk import writes is audited at the cost of
+    a few queries, not three per record. Every entry gets the same instant. Returns how many."""
+    if not pending:
+        return 0
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        at = timezone.now()
+        at = at.replace(microsecond=at.microsecond // 1000 * 1000)
+        seq, last_hash = head.last_seq, head.last_hash
+        entries = []
+        for item in pending:
+            seq += 1
+            entry = AuditEntry(
+                seq=seq,
+                at=at,
+                user=user if getattr(user, "pk", None) else None,
+                username=getattr(user, "username", "") or "",
+                action=item.action,
+                model=item.model,
+                object_pk=str(item.object_pk),
+                object_repr=item.object_repr[:255],
+                before=plain(item.before),
+                after=plain(item.after),
+                prev_hash=last_hash,
+            )
+            entry.hash = last_hash = entry.compute_hash(last_hash)
+            entries.append(entry)
+        AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+        head.last_seq, head.last_hash = seq, last_hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return len(entries)
+
+
+@dataclass(frozen=True)
 class Break:
     seq: int
     problem: str
