@@ -19,6 +19,7 @@ from kehoach.registers.models import (
     Training,
 )
 from kehoach.reporting.models import (
+    DataValue,
     ReportingPeriod,
     ReportVersion,
     TaskEntry,
@@ -26,7 +27,7 @@ from kehoach.reporting.models import (
     UnitReport,
 )
 
-RECORD_MODELS = [EventUnit, OrgUnitName, ReorganisationEvent]
+RECORD_MODELS = [DataValue, EventUnit, OrgUnitName, ReorganisationEvent]
 RECORD_MODELS += [ReportVersion, Transition, TaskEntry, UnitReport, ReportingPeriod]
 RECORD_MODELS += [BudgetLine, IPTitle, Startup, KeyProduct, STProject, QualityInspection]
 RECORD_MODELS += [Training, Initiative]
@@ -309,6 +310,7 @@ FULL = {
             ],
         }
     ],
+    "values": [],
 }
 
 

@@ -128,7 +128,7 @@ def test_it_changes_nothing_when_the_same_file_is_imported_twice(
     second = _import(path)
     assert dump_db() == before  # not even updated_at moved
     lists = [line for line in second.splitlines() if line.startswith("  ")]
-    assert len(lists) == 12  # plans, the nine lists, events and reports
+    assert len(lists) == 13  # plans, the nine lists, events, reports and values
     for line in lists:
         assert " 0 created, 0 updated, " in line, line
     assert "org_units: 0 created, 0 updated, 5 unchanged" in second
@@ -218,6 +218,7 @@ def test_it_exports_utf8_text_as_it_is_with_every_list(default_plan, full, write
         "trainings",
         "initiatives",
         "reports",
+        "values",
     ]
 
 

@@ -105,6 +105,7 @@ def test_it_lists_exactly_the_catalogue_s_registers_in_the_interchange_file():
         "org_units",
         "events",
         "reports",
+        "values",
     }
 
 

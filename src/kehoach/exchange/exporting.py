@@ -14,13 +14,15 @@ from .events import export_events
 from .holdings import export_holdings
 from .interchange import FORMAT, LISTS, ListSpec, lookups, row_from_values
 from .reports import export_reports
+from .values import export_values
 
 
 def export_data(year: int | None = None) -> dict:
     """All data as an interchange file. With ``year``: budget lines, S&T projects and
     initiatives of that year, start-ups supported, inspections and trainings held in it; org
     units, their reorganisation events, key products and IP titles whole (their state is a
-    snapshot, not a yearly flow: ``in_force`` in the register catalogue)."""
+    snapshot, not a yearly flow: ``in_force`` in the register catalogue); reports and reported
+    values of that year."""
     data: dict = {"format": FORMAT}
     data["plans"] = []
     for plan in Plan.objects.filter(owner__isnull=False).select_related("owner").order_by("code"):
@@ -34,6 +36,7 @@ def export_data(year: int | None = None) -> dict:
         if spec.name == "org_units":
             data["events"] = export_events()  # the units' history, whole like the units
     data["reports"] = export_reports(year)
+    data["values"] = export_values(year)
     return data
 
 

@@ -9,7 +9,8 @@
    that are new or differ, with ``bulk_create`` and ``bulk_update``.
 
 Records are keyed by ``id`` (the model's ``ref``), budget lines by (unit, year, kind, source),
-org units by code, plans by code; so importing the same file twice changes nothing.
+org units by code, plans by code, reported values by (plan, data element, unit, period:
+``values.py``); so importing the same file twice changes nothing.
 """
 
 import datetime
@@ -30,6 +31,7 @@ from kehoach.registers.models import Record
 from kehoach.registers.search import refresh_all, refresh_search_text
 
 from . import events, holdings, reports, validation
+from . import values as datavalues
 from .interchange import (
     BUDGET,
     IP_TITLES,
@@ -114,6 +116,9 @@ def import_data(data: Any, name: str = "<data>", dry_run: bool = False) -> Summa
         event_changes, event_problems = events.plan_events(data, validation.bad_entries(problems))
         problems += event_problems
         problems += holdings.holding_problems(data, known, validation.bad_entries(problems))
+        bad = validation.bad_entries(problems)
+        value_changes, value_problems = datavalues.plan_values(data, bad)
+        problems += value_problems
         if problems:
             raise InvalidFile(name, sort_problems(problems))
         holding_changes = holdings.plan_holdings(data, set())
@@ -122,6 +127,7 @@ def import_data(data: Any, name: str = "<data>", dry_run: bool = False) -> Summa
         if not dry_run or event_changes.to_apply:
             _apply(changes, plan_changes)
             reports.apply_reports(report_changes, name)
+            datavalues.apply_values(value_changes)
             events.write_events(event_changes)
             problems = events.apply_events(data, event_changes)
             if problems:
@@ -140,6 +146,8 @@ def import_data(data: Any, name: str = "<data>", dry_run: bool = False) -> Summa
             summary.counts["reports"] = Counts(*report_changes.counts)
         elif list_name == events.NAME and events.NAME in data:
             summary.counts[events.NAME] = Counts(*event_changes.counts)
+        elif list_name == datavalues.NAME and datavalues.NAME in data:
+            summary.counts[datavalues.NAME] = Counts(*value_changes.counts)
     return summary
 
 

@@ -285,8 +285,9 @@ LISTS: tuple[ListSpec, ...] = (ORG_UNITS, *(register.spec for register in REGIST
 BY_NAME: dict[str, ListSpec] = {spec.name: spec for spec in LISTS}
 
 # Every top-level key, in the order a file is written and problems are listed. ``events``
-# (reorganisations, ``events.py``) follow the units they change.
-TOP_LEVEL = ("format", "plans", "org_units", "events", *list(BY_NAME)[1:], "reports")
+# (reorganisations, ``events.py``) follow the units they change; reported ``values``
+# (``values.py``) come last.
+TOP_LEVEL = ("format", "plans", "org_units", "events", *list(BY_NAME)[1:], "reports", "values")
 
 
 # ---------------------------------------------------------------- problems
@@ -327,6 +328,9 @@ def entry_label(list_name: str, entry: Any) -> str:
     if list_name == "reports":
         parts = (entry.get("org_unit"), entry.get("year"))
         return " ".join(str(p) for p in parts if isinstance(p, str | int))
+    if list_name == "values":  # PLAN/ELEMENT/UNIT/PERIOD, as ``values.label``
+        parts = tuple(entry.get(name) for name in ("plan", "data_element", "org_unit", "period"))
+        return "/".join(str(p) for p in parts if isinstance(p, str | int) and p != "")
     return ""
 
 
