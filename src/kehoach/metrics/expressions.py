@@ -254,14 +254,17 @@ def _shape(node: Node) -> str:
         return _OTHER
     if isinstance(node, Sum):
         return shapes[0] if len(set(shapes)) == 1 else _OTHER  # a constant term: affine
-    shape = shapes[0]
-    for (op, term), right in zip(node.rest, shapes[1:], strict=True):
-        if right == _LINEAR and (op == "/" or shape == _LINEAR):
-            return _OTHER  # ÷ a reference, or reference × reference
-        if op == "/" and _const_value(term) in (None, 0):
-            return _OTHER
-        shape = _LINEAR if _LINEAR in (shape, right) else _CONST
-    return shape
+    linear = 0
+    for (op, term), shape in zip((("*", node.first), *node.rest), shapes, strict=True):
+        if shape == _LINEAR:
+            if op == "/":
+                return _OTHER  # ÷ a reference
+            linear += 1
+        else:  # a constant factor: it must have a value, and a divisor must not be 0
+            value = _const_value(term)
+            if value is None or (op == "/" and value == 0):
+                return _OTHER
+    return _OTHER if linear > 1 else _LINEAR if linear else _CONST
 
 
 def _const_value(node: Node) -> Decimal | None:
