@@ -31,11 +31,13 @@ from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.db.models.sql import Query
+from django.utils.translation import gettext_lazy as _
 
 from kehoach.metrics import core
 from kehoach.orgunits.models import OrgUnit
@@ -392,6 +394,51 @@ FACTS = (
 I_ST, I_TOTAL, I_STARTUPS, I_PROJECTS, I_EXISTING, I_PROTECTED, I_CHAIN, I_COVERED = range(
     len(FACTS)
 )
+
+
+class RegisterFact(NamedTuple):
+    """A fact an indicator's expression reads as ``register.NAME`` (``metrics.expressions``):
+    one of ``FACTS`` (``index`` in it), per unit and year. ``state`` facts are counted at
+    31/12 (key products), the others are the year's flow; a state is never added up over
+    years (the plan file refuses one in a cumulative indicator)."""
+
+    fact: str
+    index: int
+    state: bool
+    description: str
+
+
+# The register facts, by the name expressions give them (docs/plan-file.md lists them). The
+# ``covered`` fact is the engine's own (whether a unit has data for a year): not one of them.
+REGISTER_FACTS: dict[str, RegisterFact] = {
+    "budget_st": RegisterFact(
+        BUDGET_ST, I_ST, False, _("Science and technology spending of the year (VND)")
+    ),
+    "budget_total": RegisterFact(
+        BUDGET_TOTAL, I_TOTAL, False, _("Total local budget spending of the year (VND)")
+    ),
+    "startups_supported": RegisterFact(
+        STARTUPS,
+        I_STARTUPS,
+        False,
+        _("Start-ups supported in the year, from the plan's start date on"),
+    ),
+    "st_projects": RegisterFact(
+        PROJECTS, I_PROJECTS, False, _("Science and technology application projects of the year")
+    ),
+    "key_products": RegisterFact(
+        EXISTING, I_EXISTING, True, _("Key products existing at 31 December")
+    ),
+    "key_products_protected": RegisterFact(
+        PROTECTED,
+        I_PROTECTED,
+        True,
+        _("Key products with an intellectual property title in force at 31 December"),
+    ),
+    "key_products_on_value_chain": RegisterFact(
+        VALUE_CHAIN, I_CHAIN, True, _("Key products developed along a value chain by 31 December")
+    ),
+}
 
 _YEAR_SQL = {
     "sqlite": "CAST(substr({c}, 1, 4) AS INTEGER)",

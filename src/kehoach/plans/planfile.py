@@ -21,9 +21,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kehoach.lib.problems import InvalidFile, Problem, read_text, schema_problems
+from kehoach.metrics import expressions
+from kehoach.metrics.facts import REGISTER_FACTS
+from kehoach.orgunits.models import OrgUnitKind
 
 from .links import export_links, link_problems, save_links
 from .models import (
+    DataElement,
     Duty,
     FundingSource,
     Indicator,
@@ -149,12 +153,15 @@ def _semantic_problems(data: dict) -> list[Problem]:
     for i, basis in enumerate(data.get("legal_bases", [])):
         problems += _date_problem(basis.get("issued_on"), ("legal_bases", i, "issued_on"))
     problems += _duplicates(data.get("objectives", []), "code", ("objectives",))
+    problems += _data_element_problems(data.get("data_elements", []))
     problems += _duplicates(data["indicators"], "code", ("indicators",))
+    declared = {element["code"] for element in data.get("data_elements", [])}
     for i, indicator in enumerate(data["indicators"]):
         path = ("indicators", i, "targets")
         problems += _duplicates(indicator["targets"], "year", path)
         for j, target in enumerate(indicator["targets"]):
             problems += _target_problems(target, (*path, j))
+        problems += _expression_problems(indicator, declared, ("indicators", i))
     problems += _duplicates(data["task_groups"], "code", ("task_groups",))
     task_codes = Counter(t["code"] for g in data["task_groups"] for t in g["tasks"])
     for i, group in enumerate(data["task_groups"]):
@@ -172,6 +179,79 @@ def _semantic_problems(data: dict) -> list[Problem]:
         msg = _("%r is not a day of the year") % data["reporting"]["deadline"]
         problems.append(Problem(("reporting", "deadline"), msg))
     problems += _duplicates(data["reporting"].get("duties", []), "code", ("reporting", "duties"))
+    return problems
+
+
+def _data_element_problems(elements: list[dict]) -> list[Problem]:
+    problems = _duplicates(elements, "code", ("data_elements",))
+    kinds = OrgUnitKind.values
+    for i, element in enumerate(elements):
+        seen: set[str] = set()
+        for j, kind in enumerate(element.get("reported_by", [])):
+            path = ("data_elements", i, "reported_by", j)
+            if kind not in kinds:
+                msg = _("%(value)r is not a kind of unit; use one of: %(allowed)s")
+                problems.append(Problem(path, msg % {"value": kind, "allowed": ", ".join(kinds)}))
+            elif kind in seen:
+                problems.append(
+                    Problem(path, _("%(value)r appears more than once") % {"value": kind})
+                )
+            seen.add(kind)
+    return problems
+
+
+def expression_error_text(exc: expressions.ExpressionError) -> str:
+    """An expression's error in the user's language (the pure module speaks English)."""
+    return _(exc.message) % exc.params
+
+
+def _expression_problems(indicator: dict, declared: set[str], path: tuple) -> list[Problem]:
+    """An indicator's ``numerator``, ``denominator`` and ``factor``: expressions that read,
+    over this plan's data elements and the known register facts, fitting the measure."""
+    if "numerator" not in indicator:
+        return [
+            Problem(
+                (*path, key),
+                _("'%(key)s' belongs only to an indicator with a 'numerator'") % {"key": key},
+            )
+            for key in ("denominator", "factor")
+            if key in indicator
+        ]
+    problems = []
+    for key in ("numerator", "denominator"):
+        if key not in indicator:
+            continue
+        where = (*path, key)
+        try:
+            expression = expressions.parse(indicator[key])
+        except expressions.ExpressionError as exc:
+            problems.append(Problem(where, expression_error_text(exc)))
+            continue
+        for code in sorted(expression.elements - declared):
+            msg = _("#{%(code)s} is not one of this plan's data_elements")
+            problems.append(Problem(where, msg % {"code": code}))
+        for name in sorted(expression.facts):
+            fact = REGISTER_FACTS.get(name)
+            if fact is None:
+                msg = _("register.%(name)s is not a register fact; use one of: %(allowed)s")
+                allowed = ", ".join(f"register.{known}" for known in REGISTER_FACTS)
+                problems.append(Problem(where, msg % {"name": name, "allowed": allowed}))
+            elif fact.state and indicator.get("basis") == "cumulative":
+                msg = _(
+                    "register.%(name)s is counted at 31 December: it cannot be added up over "
+                    "the years of a cumulative indicator (use basis snapshot)"
+                )
+                problems.append(Problem(where, msg % {"name": name}))
+    measure = indicator["measure"]
+    if measure == "ratio" and "denominator" not in indicator:
+        msg = _(
+            "a ratio needs a 'denominator' (numerator and denominator are each summed over the "
+            "units before dividing)"
+        )
+        problems.append(Problem((*path, "denominator"), msg))
+    elif measure == "count" and "denominator" in indicator:
+        msg = _("a count has no 'denominator'; make the measure ratio or value")
+        problems.append(Problem((*path, "denominator"), msg))
     return problems
 
 
@@ -196,6 +276,33 @@ def _target_problems(target: dict, path: tuple) -> list[Problem]:
 
 
 # ---------------------------------------------------------------- loading
+
+
+def _reported_value_problems(data: dict) -> list[Problem]:
+    """A new version of a plan keeps what units reported: a data element with reported
+    values stays in the file, with the same period type."""
+    in_file = {
+        e["code"]: (i, e.get("period", "yearly"))
+        for i, e in enumerate(data.get("data_elements", []))
+    }
+    reported = (
+        DataElement.objects.filter(plan__code=data["code"], values__isnull=False)
+        .values_list("code", "period")
+        .distinct()
+    )
+    problems = []
+    for code, period in sorted(reported):
+        if code not in in_file:
+            msg = _("%(code)s has reported values: it stays in the plan (delete its values first)")
+            problems.append(Problem(("data_elements",), msg % {"code": code}))
+        elif in_file[code][1] != period:
+            msg = _(
+                "%(code)s already has values reported with period %(period)r: its period "
+                "cannot change"
+            )
+            where = ("data_elements", in_file[code][0], "period")
+            problems.append(Problem(where, msg % {"code": code, "period": period}))
+    return problems
 
 
 def _dec(value) -> Decimal | None:
@@ -229,7 +336,7 @@ def load_plan(data: dict, name: str = "<plan>") -> Plan:
     """Validate and load a plan file's data; update the plan with the same code in place."""
     data = _normalise(data)
     validate_or_raise(data, name)
-    problems = link_problems(data)
+    problems = link_problems(data) + _reported_value_problems(data)
     if problems:
         raise InvalidFile(name, problems)
     period = data["period"]
@@ -280,6 +387,24 @@ def load_plan(data: dict, name: str = "<plan>") -> Plan:
         ],
         "code",
     )
+    _sync(
+        DataElement,
+        of_plan,
+        [
+            {
+                "code": e["code"],
+                "order": i,
+                "name": e["name"],
+                "unit": e.get("unit", ""),
+                "type": e["type"],
+                "aggregation": e.get("aggregation", DataElement.Aggregation.SUM),
+                "period": e.get("period", DataElement.PeriodType.YEARLY),
+                "reported_by": list(e.get("reported_by", [])),
+            }
+            for i, e in enumerate(data.get("data_elements", []))
+        ],
+        "code",
+    )
     indicators = _sync(
         Indicator,
         of_plan,
@@ -293,6 +418,9 @@ def load_plan(data: dict, name: str = "<plan>") -> Plan:
                 "unit": ind.get("unit", ""),
                 "basis": ind.get("basis", "annual"),
                 "formula": ind.get("formula", ""),
+                "numerator": ind.get("numerator", ""),
+                "denominator": ind.get("denominator", ""),
+                "factor": _dec(ind.get("factor", 1)),
                 "baseline_year": ind.get("baseline", {}).get("year"),
                 "baseline_value": _dec(ind.get("baseline", {}).get("value")),
             }
@@ -419,6 +547,11 @@ def export_plan(plan: Plan) -> dict:
             "basis": ind.basis,
             "formula": ind.formula,
         }
+        if ind.numerator:
+            item["numerator"] = ind.numerator
+            if ind.denominator:
+                item["denominator"] = ind.denominator
+            item["factor"] = _num(ind.factor)
         if ind.baseline_year is not None:
             item["baseline"] = {"year": ind.baseline_year, "value": _num(ind.baseline_value)}
         item["targets"] = []
@@ -439,6 +572,19 @@ def export_plan(plan: Plan) -> dict:
     for task in plan.tasks.order_by("order", "pk"):
         tasks_by_group.setdefault(task.group_id, []).append(task)
     higher = {"implements": plan.implements.code} if plan.implements_id else {}
+    elements = [
+        {
+            "code": e.code,
+            "name": e.name,
+            "unit": e.unit,
+            "type": e.type,
+            "aggregation": e.aggregation,
+            "period": e.period,
+            "reported_by": list(e.reported_by),
+        }
+        for e in plan.data_elements.all()
+    ]
+    reported = {"data_elements": elements} if elements else {}
     return {
         "format": FORMAT,
         "code": plan.code,
@@ -471,6 +617,7 @@ def export_plan(plan: Plan) -> dict:
         "objectives": [
             {"code": o.code, "kind": o.kind, "text": o.text} for o in plan.objectives.all()
         ],
+        **reported,
         "indicators": indicators,
         "task_groups": [
             {
