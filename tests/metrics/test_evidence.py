@@ -6,6 +6,7 @@ integer years) and for one record (``holds``: the models' ``exists_on``, ``prote
 Here they are asked about the days where they could part: 30/12, 31/12, 1/1, empty dates.
 """
 
+import dataclasses
 import datetime
 import itertools
 
@@ -85,8 +86,9 @@ def test_it_protects_and_exists_in_the_models_as_the_indicators_count(edges):
     assert title.protects_on(end) and not title.protects_on(day(2025, 1, 1))
 
 
-def test_it_gives_no_records_and_no_value_for_an_unknown_formula(cast):
-    found = evidence.behind(cast.plan, "unknown_formula", "H", 2025)
+def test_it_gives_no_records_and_no_value_for_an_indicator_it_cannot_compute(cast):
+    spec = dataclasses.replace(F.plan_indicators(cast.plan)[4], numerator="#{NOT_REPORTED}")
+    found = evidence.behind(cast.plan, spec, "H", 2025)
     assert (found.parts, found.value) == ((), None)
     with pytest.raises(LookupError):
         evidence.records_behind(cast.plan, "CT9", "H", 2025)

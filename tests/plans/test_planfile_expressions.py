@@ -65,8 +65,12 @@ def test_it_loads_data_elements_and_expressions(db, plan_data):
     assert (count.basis, count.denominator, count.factor) == ("cumulative", "", 1)
     strict = count.targets.get()
     assert (strict.op, strict.value) == (">", 3)
-    both = Indicator.objects.get(code="I4")  # the transition: a formula and an expression
-    assert (both.formula, both.numerator) == ("st_budget_share", "register.budget_st")
+    share = Indicator.objects.get(code="I4")  # register facts, as the default plan's CT1
+    assert (share.numerator, share.denominator, share.factor) == (
+        "register.budget_st",
+        "register.budget_total",
+        100,
+    )
 
 
 def test_it_exports_the_file_it_loaded(db, plan_data):
@@ -80,10 +84,12 @@ def test_it_exports_the_file_it_loaded(db, plan_data):
 def test_it_writes_the_expression_keys_only_for_an_indicator_that_has_them(db, plan_data):
     exported = export_plan(load_plan(plan_data))
     by_code = {i["code"]: i for i in exported["indicators"]}
-    assert "denominator" not in by_code["I2"] and by_code["I2"]["factor"] == 1
+    assert "denominator" not in by_code["I2"] and "factor" not in by_code["I2"]  # factor 1
+    assert by_code["I1"]["factor"] == 100
     default = export_plan(load_plan(read_plan_file(DEFAULT_PLAN_PATH)))
     assert "data_elements" not in default
-    assert not {"numerator", "denominator", "factor"} & set(default["indicators"][0])
+    ct5 = default["indicators"][4]
+    assert ct5["numerator"] == "register.st_projects" and not {"denominator", "factor"} & set(ct5)
 
 
 def test_it_loads_and_exports_through_the_commands(db, tmp_path, plan_data, capsys):
@@ -108,11 +114,25 @@ def test_it_keeps_elements_in_place_and_removes_dropped_ones(db, plan_data):
     assert not DataElement.objects.filter(code="TY_LE_BHYT").exists()
 
 
-def test_it_still_loads_formula_keys_alone(db):
+def test_it_defines_the_default_plan_by_expressions_only(db):
+    text = DEFAULT_PLAN_PATH.read_text(encoding="utf-8")
+    assert "formula" not in text
     plan = load_plan(read_plan_file(DEFAULT_PLAN_PATH))
-    assert plan.indicators.get(code="CT1").formula == "st_budget_share"
-    assert plan.indicators.get(code="CT1").numerator == ""
+    ct1 = plan.indicators.get(code="CT1")
+    assert (ct1.numerator, ct1.denominator, ct1.factor) == (
+        "register.budget_st",
+        "register.budget_total",
+        100,
+    )
+    assert all(i.numerator for i in plan.indicators.all())
     assert not plan.data_elements.exists()
+
+
+def test_it_refuses_a_formula_key_naming_the_field(db, plan_data):
+    plan_data["indicators"][0]["formula"] = "st_budget_share"
+    with pytest.raises(InvalidFile) as caught:
+        load_plan(plan_data)
+    assert "indicators[0].formula" in str(caught.value)
 
 
 # --- Refusing bad files --------------------------------------------------------------------------

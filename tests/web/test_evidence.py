@@ -20,8 +20,8 @@ from kehoach.metrics.labels import format_value
 YEARS = range(2022, 2027)
 # The ratios' numerator and denominator facts, as the engine divides them.
 RATIOS = {
-    "st_budget_share": (F.BUDGET_ST, F.BUDGET_TOTAL),
-    "key_products_ip_protected": (F.PROTECTED, F.EXISTING),
+    "CT1": (F.BUDGET_ST, F.BUDGET_TOTAL),
+    "CT3": (F.PROTECTED, F.EXISTING),
 }
 
 
@@ -62,9 +62,9 @@ def test_it_lists_the_records_the_engine_counted_for_every_unit_year_and_indicat
                     counted = sum(p.count for p in found.parts)
                     assert counted == 0 or not found.covered, where  # the page says so
                     checked["no_data"] += 1
-                elif spec.formula in RATIOS:
+                elif spec.code in RATIOS:
                     numerator, denominator = found.parts
-                    assert (numerator.fact, denominator.fact) == RATIOS[spec.formula]
+                    assert (numerator.fact, denominator.fact) == RATIOS[spec.code]
                     for part in found.parts:
                         assert part.total == _sum(sums[code], span, part.fact, year), where
                     checked["ratio"] += 1

@@ -200,7 +200,9 @@ PlanIndicator = _object(
         "measure": serializers.ChoiceField(choices=["ratio", "count", "value"]),
         "unit": _text(),
         "basis": serializers.ChoiceField(choices=["annual", "cumulative", "snapshot"]),
-        "formula": _text(),
+        "numerator": _text(required=False),
+        "denominator": _text(required=False),
+        "factor": serializers.FloatField(required=False),
         "baseline": _object(
             "PlanBaseline",
             {

@@ -47,13 +47,11 @@ from operator import add, itemgetter
 from django.db import connections, router
 from django.utils.translation import gettext as _
 
-from kehoach.metrics import core
+from kehoach.metrics import core, expressions
 from kehoach.metrics import facts as F
 from kehoach.metrics.labels import STATUS_LABELS  # noqa: F401  (re-exported for callers)
 from kehoach.orgunits.models import OrgUnit
 from kehoach.plans import scope
-
-HUNDRED = Decimal(100)
 
 # --- IndicatorValue --------------------------------------------------------------------------
 
@@ -220,67 +218,103 @@ def _dec(n: int) -> Decimal:
     return _SMALL[n] if 0 <= n < 4096 else Decimal(n)
 
 
-def _count(fact: int) -> Formula:
-    def formula(facts: Sequence[int], n: int, covered: Sequence[bool]) -> Values:
-        base = fact * n
-        return tuple(_dec(facts[base + j]) if covered[j] else None for j in range(n))
-
-    return formula
-
-
-def st_budget_share(facts: Sequence[int], n: int, covered: Sequence[bool]) -> Values:
-    """100 × Σ S&T ÷ Σ total (as ``core.ratio``, written out: it runs for every unit-year)."""
-    st, total = F.I_ST * n, F.I_TOTAL * n
-    return tuple(
-        HUNDRED * Decimal(facts[st + j]) / Decimal(facts[total + j]) if facts[total + j] else None
-        for j in range(n)
-    )
-
-
-def startups_supported(facts: Sequence[int], n: int, covered: Sequence[bool]) -> Values:
-    """Cumulative: the span is contiguous and starts no later than the plan's start year,
-    and the facts only count start-ups supported on or after its ``start_date``."""
-    out = []
-    running = 0
-    base = F.I_STARTUPS * n
-    for j in range(n):
-        running += facts[base + j]
-        out.append(_dec(running) if covered[j] else None)
-    return tuple(out)
-
-
-_SHARES: dict[tuple[int, int], Decimal] = {}
-
-
-def key_products_ip_protected(facts: Sequence[int], n: int, covered: Sequence[bool]) -> Values:
-    out = []
-    ex, pr = F.I_EXISTING * n, F.I_PROTECTED * n
-    for j in range(n):
-        existing = facts[ex + j] if covered[j] else 0
-        if not existing:
-            out.append(None)
-            continue
-        key = (facts[pr + j], existing)
-        share = _SHARES.get(key)
-        if share is None:
-            share = HUNDRED * Decimal(key[0]) / Decimal(existing)
-            if len(_SHARES) < 100_000:
-                _SHARES[key] = share
-        out.append(share)
-    return tuple(out)
-
-
 def _no_value(facts: Sequence[int], n: int, covered: Sequence[bool]) -> Values:
     return (None,) * n
 
 
-FORMULAS: dict[str, Formula] = {
-    "st_budget_share": st_budget_share,
-    "startups_supported": startups_supported,
-    "key_products_ip_protected": key_products_ip_protected,
-    "key_products_value_chain": _count(F.I_CHAIN),
-    "st_projects": _count(F.I_PROJECTS),
-}
+Reader = Callable[[Sequence[int], int, int], Decimal | None]
+
+
+def _reader(expression: expressions.Expression) -> Reader:
+    """Year j's value of an expression over the unit's rolled-up facts. A single fact (the
+    common case) is read straight from its place; anything else is evaluated."""
+    root = expression.root
+    if isinstance(root, expressions.Fact):
+        index = F.REGISTER_FACTS[root.name].index
+        return lambda facts, n, j: _dec(facts[index * n + j])
+    places = {
+        expressions.FACT_PREFIX + name: F.REGISTER_FACTS[name].index for name in expression.facts
+    }
+
+    def read(facts: Sequence[int], n: int, j: int) -> Decimal | None:
+        return expression.evaluate({k: facts[i * n + j] for k, i in places.items()})
+
+    return read
+
+
+_PARSED: dict[str, expressions.Expression | None] = {}
+
+
+def _parsed(text: str) -> expressions.Expression | None:
+    """The expression of ``text`` (None for no text, or one the plan file let through but
+    this engine cannot read: data elements are not read here yet, unknown facts)."""
+    if text not in _PARSED:
+        found: expressions.Expression | None = None
+        if text.strip():
+            try:
+                found = expressions.parse(text)
+            except expressions.ExpressionError:
+                found = None
+        if found is not None and (found.elements or not found.facts <= F.REGISTER_FACTS.keys()):
+            found = None
+        _PARSED[text] = found
+    return _PARSED[text]
+
+
+def reads_of(spec: F.IndicatorSpec) -> tuple[str, ...]:
+    """The facts (``F.FACTS`` names) the indicator's numerator reads, then its denominator's;
+    () when the engine cannot compute the indicator."""
+    numerator = _parsed(spec.numerator)
+    denominator = _parsed(spec.denominator) if spec.denominator.strip() else None
+    if numerator is None or (spec.denominator.strip() and denominator is None):
+        return ()
+    found: list[str] = []
+    for expression in (numerator, denominator):
+        for name in sorted(expression.facts) if expression is not None else ():
+            fact = F.REGISTER_FACTS[name].fact
+            if fact not in found:
+                found.append(fact)
+    return tuple(found)
+
+
+def formula_of(spec: F.IndicatorSpec) -> Formula:
+    """The indicator's values per year from its expressions: ``factor × N ÷ D`` with N and D
+    summed over the unit's subtree (the rolled-up facts) before dividing; ``cumulative``
+    adds N and D up from the span's first year; ``None`` where the unit is not covered in the
+    year (missing is never zero) or D is 0. No numerator (or one this engine cannot read)
+    gives no value, never an error."""
+    numerator = _parsed(spec.numerator)
+    denominator = _parsed(spec.denominator) if spec.denominator.strip() else None
+    if numerator is None or (spec.denominator.strip() and denominator is None):
+        return _no_value
+    read_n = _reader(numerator)
+    read_d = _reader(denominator) if denominator is not None else None
+    factor = spec.factor
+    scale = factor != 1
+    cumulative = spec.basis == "cumulative"
+
+    def formula(facts: Sequence[int], n: int, covered: Sequence[bool]) -> Values:
+        out: list[Decimal | None] = []
+        sum_n: Decimal | None = _SMALL[0]
+        sum_d: Decimal | None = _SMALL[0]
+        for j in range(n):
+            top = read_n(facts, n, j)
+            bottom = read_d(facts, n, j) if read_d is not None else None
+            if cumulative:
+                top = sum_n = None if top is None or sum_n is None else sum_n + top
+                if read_d is not None:
+                    bottom = sum_d = None if bottom is None or sum_d is None else sum_d + bottom
+            if not covered[j] or top is None:
+                out.append(None)
+            elif read_d is None:
+                out.append(factor * top if scale else top)
+            elif not bottom:
+                out.append(None)
+            else:
+                out.append((factor * top if scale else top) / bottom)
+        return tuple(out)
+
+    return formula
 
 
 # --- Judging ---------------------------------------------------------------------------------
@@ -451,7 +485,7 @@ def _evaluate(
     """The values of the ``shown`` units; ``rolled``, when given, is every unit's subtree sum
     already made (``_Facts.rolled``), else the sums of ``order`` are made here."""
     specs = F.plan_indicators(plan, using)
-    formulas = [FORMULAS.get(spec.formula, _no_value) for spec in specs]
+    formulas = [formula_of(spec) for spec in specs]
     # The plan's targets are its owner's. A ratio target (a share of the budget, of products
     # protected) holds for any unit; a count target ("3 start-ups", "1 project a year") is the
     # total of the year's owner (``plans.scope.judged_units``: the owner of that year and the

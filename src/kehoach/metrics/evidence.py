@@ -12,7 +12,8 @@ restatement of them:
   picked by the fact's filter; ``snapshot_q``: key products existing, protected, on a value
   chain at 31/12; ``COVERAGE``: any register's record dated in the year);
 - *the number*: the facts' sums over those records, put through the engine's own formula
-  (``engine.FORMULAS``), so it is the engine's value (``None`` where the engine has none).
+  (``engine.formula_of``: the indicator's numerator and denominator expressions), so it is
+  the engine's value (``None`` where the engine has none).
 
 A count indicator has one part (its records); a ratio two, the numerator's and the
 denominator's records (budget lines of science and technology and total budget lines; key
@@ -34,17 +35,6 @@ from kehoach.metrics import facts as F
 from kehoach.orgunits.models import OrgUnit
 from kehoach.registers.models import KeyProduct
 
-# The facts each formula of ``engine.FORMULAS`` reads: a ratio's numerator, then its
-# denominator. A cumulative formula adds up its facts from the plan's start year.
-READS: dict[str, tuple[str, ...]] = {
-    "st_budget_share": (F.BUDGET_ST, F.BUDGET_TOTAL),
-    "startups_supported": (F.STARTUPS,),
-    "key_products_ip_protected": (F.PROTECTED, F.EXISTING),
-    "key_products_value_chain": (F.VALUE_CHAIN,),
-    "st_projects": (F.PROJECTS,),
-}
-CUMULATIVE = frozenset({"startups_supported"})
-
 MAX_IN_LIST = 500  # above this many units, their ids are written into the SQL, not bound
 
 
@@ -61,17 +51,18 @@ class Part:
 
 @dataclass(frozen=True)
 class Behind:
-    """The records behind ``unit``'s value of an indicator (``formula``) in ``year``.
+    """The records behind ``unit``'s value of an indicator (``code``) in ``year``.
 
-    ``parts``: one for a count, (numerator, denominator) for a ratio, none for a formula the
-    engine does not compute. ``units``: for each year whose records count, the codes of the
-    units whose records count then (only ``year`` unless the formula is cumulative).
+    ``parts``: one per fact the indicator reads (its numerator's, then its denominator's),
+    none for an indicator the engine does not compute. ``units``: for each year whose
+    records count, the codes of the units whose records count then (only ``year`` unless
+    the indicator is cumulative).
     ``covered``: whether those units hold any record of any register dated in ``year``
     (missing is never zero: a count is ``None`` otherwise). ``value``: the engine's number;
     ``if_covered``: the number the records make when coverage is not asked (it differs from
     ``value`` only in a year with no record at all)."""
 
-    formula: str
+    code: str
     unit: str
     year: int
     units: dict[int, frozenset[str]]
@@ -95,26 +86,28 @@ def records_behind(
     """The records behind ``unit_code``'s value of the plan's indicator ``indicator_code`` in
     ``year`` (see the module). ``LookupError`` for an unknown indicator or unit."""
     using = using or router.db_for_read(OrgUnit)
-    found = plan.indicators.using(using).filter(code=indicator_code).values_list("formula")
-    row = found.first()
-    if row is None:
+    spec = next((s for s in F.plan_indicators(plan, using) if s.code == indicator_code), None)
+    if spec is None:
         raise LookupError(f"unknown indicator {indicator_code!r}")
-    return behind(plan, row[0], unit_code, year, using=using)
+    return behind(plan, spec, unit_code, year, using=using)
 
 
-def behind(plan, formula: str, unit_code: str, year: int, *, using: str | None = None) -> Behind:
-    """``records_behind`` for an indicator computed by ``formula``."""
+def behind(
+    plan, spec: F.IndicatorSpec, unit_code: str, year: int, *, using: str | None = None
+) -> Behind:
+    """``records_behind`` for the indicator ``spec``."""
     using = using or router.db_for_read(OrgUnit)
-    first = min(plan.start_date.year, year) if formula in CUMULATIVE else year
+    cumulative = spec.basis == "cumulative"
+    first = min(plan.start_date.year, year) if cumulative else year
     years = range(first, year + 1)
     units = engine.counted_units(unit_code, years, using)
     id_of = {code: pk for pk, code, _parent in F.unit_rows(using)}
     ids = {y: sorted(id_of[c] for c in codes) for y, codes in units.items()}
     covered = _covered(ids[year], year, using)
-    reads = READS.get(formula)
-    calc = engine.FORMULAS.get(formula)
-    if reads is None or calc is None:
-        return Behind(formula, unit_code, year, units, (), covered, None, None)
+    reads = engine.reads_of(spec)
+    if not reads:
+        return Behind(spec.code, unit_code, year, units, (), covered, None, None)
+    calc = engine.formula_of(spec)
 
     n = len(years)
     facts = [0] * (len(F.FACTS) * n)
@@ -128,7 +121,7 @@ def behind(plan, formula: str, unit_code: str, year: int, *, using: str | None =
                 facts[base + y - first] += total
     value = calc(facts, n, [False] * (n - 1) + [covered])[-1]
     if_covered = calc(facts, n, [True] * n)[-1]
-    return Behind(formula, unit_code, year, units, tuple(parts), covered, value, if_covered)
+    return Behind(spec.code, unit_code, year, units, tuple(parts), covered, value, if_covered)
 
 
 def _units_in(ids: list[int]) -> Q:

@@ -250,9 +250,11 @@ class IndicatorSpec:
     unit: str
     measure: str
     basis: str
-    formula: str
     targets: tuple[core.Target, ...]
     baseline: tuple[int, Decimal] | None
+    numerator: str = ""
+    denominator: str = ""
+    factor: Decimal = Decimal(1)
 
 
 def plan_indicators(plan: Plan, using: str | None = None) -> list[IndicatorSpec]:
@@ -264,16 +266,30 @@ def plan_indicators(plan: Plan, using: str | None = None) -> list[IndicatorSpec]
         "indicator_id", "year", "op", "value", "max", "tolerance"
     ):
         targets.setdefault(ind_id, []).append(core.Target(year, op, value, max_, tolerance))
-    fields = ("id", "code", "name", "unit", "measure", "basis", "formula")
+    fields = ("id", "code", "name", "unit", "measure", "basis")
     indicators = plan.indicators.all() if using is None else plan.indicators.using(using)
     rows = indicators.order_by("order", "code").values_list(
-        *fields, "baseline_year", "baseline_value"
+        *fields, "baseline_year", "baseline_value", "numerator", "denominator", "factor"
     )
     specs = []
-    for ind_id, *plain, b_year, b_value in rows:
+    for ind_id, *plain, b_year, b_value, numerator, denominator, factor in rows:
         baseline = (b_year, b_value) if b_year is not None and b_value is not None else None
-        specs.append(IndicatorSpec(*plain, tuple(targets.get(ind_id, ())), baseline))
+        specs.append(
+            IndicatorSpec(
+                *plain,
+                tuple(targets.get(ind_id, ())),
+                baseline,
+                numerator=numerator,
+                denominator=denominator,
+                factor=_plain(factor),
+            )
+        )
     return specs
+
+
+def _plain(x: Decimal) -> Decimal:
+    """A stored decimal (24,6) as written: 100, not 100.000000."""
+    return Decimal(int(x)) if x == x.to_integral_value() else x.normalize()
 
 
 def unit_rows(using: str | None = None) -> list[tuple[int, str, int | None]]:

@@ -197,12 +197,6 @@ class Indicator(models.Model):
     basis = models.CharField(
         _("time basis"), max_length=12, choices=TimeBasis.choices, default=TimeBasis.ANNUAL
     )
-    formula = models.CharField(
-        _("formula"),
-        max_length=64,
-        blank=True,
-        help_text=_("Which computation of the indicator engine gives its value."),
-    )
     numerator = models.TextField(
         _("numerator"),
         blank=True,

@@ -208,6 +208,12 @@ def expression_error_text(exc: expressions.ExpressionError) -> str:
 def _expression_problems(indicator: dict, declared: set[str], path: tuple) -> list[Problem]:
     """An indicator's ``numerator``, ``denominator`` and ``factor``: expressions that read,
     over this plan's data elements and the known register facts, fitting the measure."""
+    if "formula" in indicator:
+        msg = _(
+            "'formula' is no longer used: define the indicator by a 'numerator' (and "
+            "'denominator', 'factor') over data elements and register facts (docs/plan-file.md)"
+        )
+        return [Problem((*path, "formula"), msg)]
     if "numerator" not in indicator:
         return [
             Problem(
@@ -417,7 +423,6 @@ def load_plan(data: dict, name: str = "<plan>") -> Plan:
                 "measure": ind["measure"],
                 "unit": ind.get("unit", ""),
                 "basis": ind.get("basis", "annual"),
-                "formula": ind.get("formula", ""),
                 "numerator": ind.get("numerator", ""),
                 "denominator": ind.get("denominator", ""),
                 "factor": _dec(ind.get("factor", 1)),
@@ -545,13 +550,13 @@ def export_plan(plan: Plan) -> dict:
             "measure": ind.measure,
             "unit": ind.unit,
             "basis": ind.basis,
-            "formula": ind.formula,
         }
         if ind.numerator:
             item["numerator"] = ind.numerator
             if ind.denominator:
                 item["denominator"] = ind.denominator
-            item["factor"] = _num(ind.factor)
+            if ind.factor != 1:
+                item["factor"] = _num(ind.factor)
         if ind.baseline_year is not None:
             item["baseline"] = {"year": ind.baseline_year, "value": _num(ind.baseline_value)}
         item["targets"] = []

@@ -88,6 +88,14 @@ def _projects(found: Behind, plan, end: datetime.date) -> dict:
     return {"rows": list(rows[:MAX_ROWS]), "count": part.count}
 
 
+# How the records of an indicator are shown, by the first fact it reads (its numerator's).
+KIND_OF_FACT = {
+    F.BUDGET_ST: "st_budget_share",
+    F.STARTUPS: "startups_supported",
+    F.PROTECTED: "key_products_ip_protected",
+    F.VALUE_CHAIN: "key_products_value_chain",
+    F.PROJECTS: "st_projects",
+}
 SHAPES = {
     "st_budget_share": _budget,
     "startups_supported": _startups,
@@ -105,11 +113,12 @@ def evidence(plan, unit, spec: F.IndicatorSpec, year: int, engine_value) -> dict
     ``units`` the units whose records count, ``shown`` the number the page writes (the
     engine's); ``uncovered`` says the year has no data although records are listed, and
     ``from_records`` what they would make then."""
-    found = behind(plan, spec.formula, unit.code, year)
-    shape = SHAPES.get(spec.formula) if found.parts else None
+    found = behind(plan, spec, unit.code, year)
+    kind = KIND_OF_FACT.get(found.parts[0].fact, "") if found.parts else ""
+    shape = SHAPES.get(kind)
     ev = {"kind": "", "rows": [], "count": 0}
     if shape is not None:
-        ev = {"kind": spec.formula} | shape(found, plan, datetime.date(year, 12, 31))
+        ev = {"kind": kind} | shape(found, plan, datetime.date(year, 12, 31))
     units = OrgUnit.objects.filter(code__in=found.all_units).order_by("code")
     ev.update(
         units=list(units.only("code", "name")),
