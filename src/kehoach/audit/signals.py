@@ -15,6 +15,7 @@ AUDITED = [
     "orgunits.OrgUnit",
     "plans.Plan",
     "plans.PlanTenure",
+    "plans.DataElement",
     "plans.Objective",
     "plans.Indicator",
     "plans.Target",

@@ -6,19 +6,21 @@ subtree), turned into values by the indicator's ``formula``, and judged by
 ``core.assess_years`` (``core.assess``, the one judging, for many years at once) against the
 indicator's targets from its baseline (the indicator's, if set).
 
-Formulas, for a unit U (its subtree) and a year Y (dates are days in Asia/Ho_Chi_Minh):
+What each indicator computes is its plan file's expressions (``formulas.py``: factor × N ÷ D
+over the register facts, summed over the unit's subtree before dividing; ``reported.py``: over
+the values the units reported, each unit counting only where it reported every element). The
+register facts, for a unit U (its subtree) and a year Y (dates are days in Asia/Ho_Chi_Minh):
 
-- ``st_budget_share``: 100 × Σ science_technology ÷ Σ total budget amounts of Y; no total (or
-  0) gives no value. A ratio is Σ numerators ÷ Σ denominators, never an average of ratios.
-- ``startups_supported``: start-ups supported from the plan's ``start_date`` to 31/12/Y.
-- ``key_products_ip_protected``: 100 × key products existing at 31/12/Y with an IP title
-  granted on or before 31/12/Y and not expired then (``expires_on`` empty or ≥ 31/12/Y) ÷ key
-  products existing at 31/12/Y. Existing: recognised on or before (or no date) and not ended
-  by then (``ended_on`` empty or after). A product counts once however many titles it has; a
-  pending application protects nothing. No key product gives no value.
-- ``key_products_value_chain``: key products existing at 31/12/Y, ``value_chain_since`` ≤ 31/12/Y.
+- ``budget_st`` and ``budget_total``: the science_technology and total budget amounts of Y.
+- ``startups_supported``: start-ups supported in Y, from the plan's ``start_date`` on.
+- ``key_products_protected``: key products existing at 31/12/Y with an IP title granted on or
+  before 31/12/Y and not expired then (``expires_on`` empty or ≥ 31/12/Y); ``key_products``:
+  key products existing at 31/12/Y (recognised on or before, or no date, and not ended by
+  then). A product counts once however many titles it has; a pending application protects
+  nothing.
+- ``key_products_on_value_chain``: key products existing at 31/12/Y, on a value chain by then.
 - ``st_projects``: S&T application projects of year Y.
-- an unknown formula gives no value (status ``no_data``), never an error.
+- an indicator the engine cannot compute gives no value (status ``no_data``), never an error.
 
 Coverage (missing is never zero). U is *covered* in Y when its subtree holds at least one
 record of any register dated in Y: a budget line of Y, a start-up supported in Y, a project
@@ -37,7 +39,7 @@ import gc
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import partial
@@ -47,8 +49,9 @@ from operator import add, itemgetter
 from django.db import connections, router
 from django.utils.translation import gettext as _
 
-from kehoach.metrics import core, expressions
+from kehoach.metrics import core, reported
 from kehoach.metrics import facts as F
+from kehoach.metrics.formulas import Values, formula_of, reads_of  # noqa: F401  (re-exported)
 from kehoach.metrics.labels import STATUS_LABELS  # noqa: F401  (re-exported for callers)
 from kehoach.orgunits.models import OrgUnit
 from kehoach.plans import scope
@@ -200,121 +203,6 @@ class NoUnitError(EngineError):
 
 class UnknownUnitError(EngineError, LookupError):
     pass
-
-
-# --- Formulas: a unit's rolled-up facts -> its value per year ---------------------------------
-#
-# ``facts`` is the unit's rolled-up flat list (``facts.load_arrays``: fact f of the span's
-# year j at f * n + j), ``n`` the number of years of the span, ``covered`` whether the unit
-# holds any dated record in each of them. Values are Decimals, or None for "no value".
-
-Values = tuple[Decimal | None, ...]
-Formula = Callable[[Sequence[int], int, Sequence[bool]], Values]
-
-_SMALL = [Decimal(i) for i in range(4096)]  # counts: shared, immutable Decimals
-
-
-def _dec(n: int) -> Decimal:
-    return _SMALL[n] if 0 <= n < 4096 else Decimal(n)
-
-
-def _no_value(facts: Sequence[int], n: int, covered: Sequence[bool]) -> Values:
-    return (None,) * n
-
-
-Reader = Callable[[Sequence[int], int, int], Decimal | None]
-
-
-def _reader(expression: expressions.Expression) -> Reader:
-    """Year j's value of an expression over the unit's rolled-up facts. A single fact (the
-    common case) is read straight from its place; anything else is evaluated."""
-    root = expression.root
-    if isinstance(root, expressions.Fact):
-        index = F.REGISTER_FACTS[root.name].index
-        return lambda facts, n, j: _dec(facts[index * n + j])
-    places = {
-        expressions.FACT_PREFIX + name: F.REGISTER_FACTS[name].index for name in expression.facts
-    }
-
-    def read(facts: Sequence[int], n: int, j: int) -> Decimal | None:
-        return expression.evaluate({k: facts[i * n + j] for k, i in places.items()})
-
-    return read
-
-
-_PARSED: dict[str, expressions.Expression | None] = {}
-
-
-def _parsed(text: str) -> expressions.Expression | None:
-    """The expression of ``text`` (None for no text, or one the plan file let through but
-    this engine cannot read: data elements are not read here yet, unknown facts)."""
-    if text not in _PARSED:
-        found: expressions.Expression | None = None
-        if text.strip():
-            try:
-                found = expressions.parse(text)
-            except expressions.ExpressionError:
-                found = None
-        if found is not None and (found.elements or not found.facts <= F.REGISTER_FACTS.keys()):
-            found = None
-        _PARSED[text] = found
-    return _PARSED[text]
-
-
-def reads_of(spec: F.IndicatorSpec) -> tuple[str, ...]:
-    """The facts (``F.FACTS`` names) the indicator's numerator reads, then its denominator's;
-    () when the engine cannot compute the indicator."""
-    numerator = _parsed(spec.numerator)
-    denominator = _parsed(spec.denominator) if spec.denominator.strip() else None
-    if numerator is None or (spec.denominator.strip() and denominator is None):
-        return ()
-    found: list[str] = []
-    for expression in (numerator, denominator):
-        for name in sorted(expression.facts) if expression is not None else ():
-            fact = F.REGISTER_FACTS[name].fact
-            if fact not in found:
-                found.append(fact)
-    return tuple(found)
-
-
-def formula_of(spec: F.IndicatorSpec) -> Formula:
-    """The indicator's values per year from its expressions: ``factor × N ÷ D`` with N and D
-    summed over the unit's subtree (the rolled-up facts) before dividing; ``cumulative``
-    adds N and D up from the span's first year; ``None`` where the unit is not covered in the
-    year (missing is never zero) or D is 0. No numerator (or one this engine cannot read)
-    gives no value, never an error."""
-    numerator = _parsed(spec.numerator)
-    denominator = _parsed(spec.denominator) if spec.denominator.strip() else None
-    if numerator is None or (spec.denominator.strip() and denominator is None):
-        return _no_value
-    read_n = _reader(numerator)
-    read_d = _reader(denominator) if denominator is not None else None
-    factor = spec.factor
-    scale = factor != 1
-    cumulative = spec.basis == "cumulative"
-
-    def formula(facts: Sequence[int], n: int, covered: Sequence[bool]) -> Values:
-        out: list[Decimal | None] = []
-        sum_n: Decimal | None = _SMALL[0]
-        sum_d: Decimal | None = _SMALL[0]
-        for j in range(n):
-            top = read_n(facts, n, j)
-            bottom = read_d(facts, n, j) if read_d is not None else None
-            if cumulative:
-                top = sum_n = None if top is None or sum_n is None else sum_n + top
-                if read_d is not None:
-                    bottom = sum_d = None if bottom is None or sum_d is None else sum_d + bottom
-            if not covered[j] or top is None:
-                out.append(None)
-            elif read_d is None:
-                out.append(factor * top if scale else top)
-            elif not bottom:
-                out.append(None)
-            else:
-                out.append((factor * top if scale else top) / bottom)
-        return tuple(out)
-
-    return formula
 
 
 # --- Judging ---------------------------------------------------------------------------------
@@ -503,6 +391,8 @@ def _evaluate(
         rolled = dict(rolled)  # never into a kept map
         for code in shown:
             rolled[code] = _lineage_sum(lineage, code, own, units.id_of, span)
+    shown = list(shown)
+    by_reports = _reported(plan, specs, units, shown, span, own, lineage, using)
     cov = F.I_COVERED * n
     ratio = [spec.measure == "ratio" for spec in specs]
     heads = [(s.code, s.name, s.unit, s.measure, s.basis) for s in specs]
@@ -525,10 +415,38 @@ def _evaluate(
             flags = nowhere
         columns = []
         for i, formula in enumerate(formulas):
-            values = formula(facts, n, covered)
+            values = by_reports[i][code] if i in by_reports else formula(facts, n, covered)
             series = [run, i, everywhere if ratio[i] else flags, values, None, heads[i], code]
             columns.append(map(_make, zip(repeat(series), ks, wanted, pick(values))))
         out[code] = dict(zip(wanted, map(list, zip(*columns, strict=True)), strict=True))
+    return out
+
+
+def _reported(plan, specs, units: _Units, shown: list[str], span: range, own, lineage, using):
+    """The values of the indicators over reported data elements (``reported.py``), by
+    indicator index then unit code; {} when the plan has none (nothing is read then)."""
+    wanted = [i for i, spec in enumerate(specs) if reported.reads_elements(spec)]
+    if not wanted:
+        return {}
+    id_of = units.id_of
+    if lineage is not None:
+
+        def counted(code: str, year: int) -> list[int]:
+            return [id_of[c] for c in lineage.contributors(code, year) if c in id_of]
+
+    else:
+        below = {code: [id_of[c] for c in units.below(code)] for code in shown}
+
+        def counted(code: str, year: int) -> list[int]:
+            return below[code]
+
+    out = {}
+    for snapshot in (False, True):
+        chosen = [i for i in wanted if (specs[i].basis == "snapshot") == snapshot]
+        if chosen:
+            yearly = reported.load_yearly(plan, span, snapshot, using)
+            for i in chosen:
+                out[i] = reported.compute(specs[i], shown, span, yearly, counted, own)
     return out
 
 
@@ -691,12 +609,17 @@ _lock = threading.Lock()
 _versions = iter(range(1, 1 << 62))
 
 
+# Changes after which everything is read again: the plan's start date and holders, data
+# elements and reported values (read whole, and only by plans that have them).
+READ_AGAIN = ("plans.Plan", "plans.PlanTenure", "plans.DataElement", "reporting.DataValue")
+
+
 def _register_units(changes: list[tuple], using: str) -> set[int] | None:
     """The units whose own facts these audited changes may change; None: read everything."""
     affected: set[int] = set()
     products: set[int] = set()
     for label, _action, before, after in changes:
-        if label in ("plans.Plan", "plans.PlanTenure") or label in F.OPTIONAL_LABELS:
+        if label in READ_AGAIN or label in F.OPTIONAL_LABELS:
             return None  # the plan's start date and holders; reorganisations: lineage
         if not label.startswith("registers."):
             continue

@@ -758,6 +758,8 @@ INPUT_LABELS = (
     "orgunits.OrgUnit",
     "plans.Plan",
     "plans.PlanTenure",  # whose targets a year is judged against (``plans.scope``)
+    "plans.DataElement",  # how reported values fold into a year
+    "reporting.DataValue",  # the values the units reported (``reported.py``)
     "plans.Indicator",
     "plans.Target",
     *(register.label for register in REGISTERS),
