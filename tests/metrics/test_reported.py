@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from kehoach.exchange.importing import import_data
 from kehoach.lib.problems import InvalidFile
@@ -78,3 +78,14 @@ def test_it_refuses_a_value_for_an_unknown_element_or_a_wrong_period_whole(plan)
             import_data({"format": "kehoach-data/1", "values": [*VALUES, bad]}, "bad.json")
         assert f"values[{len(VALUES)}]" in str(caught.value)
         assert _indicators("HM", 2025)["I1"]["value"] is None  # nothing was imported
+
+
+def test_it_exports_one_plans_values_with_plan(plan, tmp_path):
+    import_data({"format": "kehoach-data/1", "values": VALUES}, "values.json")
+    out = io.StringIO()
+    call_command("export_data", "--plan", "YT-2025", "--year", "2025", stdout=out)
+    data = json.loads(out.getvalue())
+    assert [p["code"] for p in data["plans"]] == ["YT-2025"]
+    assert {v["plan"] for v in data["values"]} == {"YT-2025"} and len(data["values"]) == 10
+    with pytest.raises(CommandError):
+        call_command("export_data", "--plan", "NOPE", stdout=io.StringIO())

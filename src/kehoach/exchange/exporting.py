@@ -17,17 +17,19 @@ from .reports import export_reports
 from .values import export_values
 
 
-def export_data(year: int | None = None) -> dict:
+def export_data(year: int | None = None, plan: Plan | None = None) -> dict:
     """All data as an interchange file. With ``year``: budget lines, S&T projects and
     initiatives of that year, start-ups supported, inspections and trainings held in it; org
     units, their reorganisation events, key products and IP titles whole (their state is a
     snapshot, not a yearly flow: ``in_force`` in the register catalogue); reports and reported
-    values of that year."""
+    values of that year. With ``plan``: that plan's binding, reports and values only (units
+    and registers are every plan's evidence, written whole)."""
     data: dict = {"format": FORMAT}
     data["plans"] = []
-    for plan in Plan.objects.filter(owner__isnull=False).select_related("owner").order_by("code"):
-        entry = {"code": plan.code, "owner": plan.owner.code}
-        history = export_holdings(plan)
+    plans = Plan.objects.filter(owner__isnull=False).select_related("owner").order_by("code")
+    for bound in plans if plan is None else plans.filter(pk=plan.pk):
+        entry = {"code": bound.code, "owner": bound.owner.code}
+        history = export_holdings(bound)
         if history:
             entry["holdings"] = history
         data["plans"].append(entry)
@@ -35,8 +37,8 @@ def export_data(year: int | None = None) -> dict:
         data[spec.name] = export_list(spec, year)
         if spec.name == "org_units":
             data["events"] = export_events()  # the units' history, whole like the units
-    data["reports"] = export_reports(year)
-    data["values"] = export_values(year)
+    data["reports"] = export_reports(year, plan)
+    data["values"] = export_values(year, plan)
     return data
 
 

@@ -236,11 +236,13 @@ def export_report(report: UnitReport) -> dict:
     }
 
 
-def export_reports(year: int | None = None) -> list[dict]:
+def export_reports(year: int | None = None, plan=None) -> list[dict]:
     reports = UnitReport.objects.select_related("period__plan", "org_unit").prefetch_related(
         "entries__task__group"
     )
     if year is not None:
         reports = reports.filter(period__year=year)
+    if plan is not None:
+        reports = reports.filter(period__plan=plan)
     ordered = sorted(reports, key=lambda r: (r.period.plan.code, r.org_unit.code, r.period.year))
     return [export_report(r) for r in ordered]

@@ -358,12 +358,14 @@ def apply_values(changes: ValueChanges) -> None:
 # ---------------------------------------------------------------- export
 
 
-def export_values(year: int | None = None) -> list[dict]:
+def export_values(year: int | None = None, plan=None) -> list[dict]:
     """Every stored value (with ``year``: those of periods in that year), ordered by plan,
     data element, unit and period."""
     queryset = DataValue.objects.order_by(
         "element__plan__code", "element__code", "org_unit__code", "period"
     )
+    if plan is not None:
+        queryset = queryset.filter(element__plan=plan)
     if year is not None:
         queryset = queryset.filter(year=year)
     rows = queryset.values_list(
