@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from .views import indicators, plans, registers, reports, units
+from .views import indicators, plans, registers, reports, units, values
 
 app_name = "api"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path(f"{REPORT}return/", reports.ReportReturn.as_view(), name="report-return"),
     path(f"{REPORT}accept/", reports.ReportAccept.as_view(), name="report-accept"),
     path("indicators/", indicators.Indicators.as_view(), name="indicators"),
+    path("values/", values.Values.as_view(), name="values"),
     path("reporting-status/", indicators.ReportingStatus.as_view(), name="reporting-status"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -358,9 +358,10 @@ def apply_values(changes: ValueChanges) -> None:
 # ---------------------------------------------------------------- export
 
 
-def export_values(year: int | None = None, plan=None) -> list[dict]:
-    """Every stored value (with ``year``: those of periods in that year), ordered by plan,
-    data element, unit and period."""
+def export_values(year: int | None = None, plan=None, unit_ids=None) -> list[dict]:
+    """Every stored value (with ``year``: those of periods in that year; ``plan``: of its
+    elements; ``unit_ids``: of these units), ordered by plan, data element, unit and period,
+    as the file writes them."""
     queryset = DataValue.objects.order_by(
         "element__plan__code", "element__code", "org_unit__code", "period"
     )
@@ -368,6 +369,8 @@ def export_values(year: int | None = None, plan=None) -> list[dict]:
         queryset = queryset.filter(element__plan=plan)
     if year is not None:
         queryset = queryset.filter(year=year)
+    if unit_ids is not None:
+        queryset = queryset.filter(org_unit_id__in=list(unit_ids))
     rows = queryset.values_list(
         "element__plan__code", "element__code", "org_unit__code", "period", "value", "comment"
     )
