@@ -778,11 +778,15 @@ def indicator_json(v: IndicatorValue) -> dict:
 
 def indicators_payload(plan, org_unit: str, year: int) -> dict:
     """``kehoach indicators --format json``: {"year", "org_unit", "indicators": [...]}
-    (``org_unit`` None means the plan's owner)."""
+    (``org_unit`` None means the plan's owner); an indicator that lower plans count toward
+    also lists their ``contributions`` (``metrics.contributions``)."""
+    from kehoach.metrics.contributions import contributions_to
+
     code = org_unit or _owner_code(plan)
     values = cached_subtree(plan, code, [year], depth=0)[code][year]
-    return {
-        "year": year,
-        "org_unit": code,
-        "indicators": [indicator_json(v) for v in values],
-    }
+    lower = contributions_to(plan, year, code)  # {} unless lower plans count toward this one
+    indicators = [indicator_json(v) for v in values]
+    for item in indicators:
+        if item["code"] in lower:
+            item["contributions"] = lower[item["code"]]
+    return {"year": year, "org_unit": code, "indicators": indicators}
