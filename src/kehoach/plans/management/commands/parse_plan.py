@@ -60,14 +60,11 @@ class Command(BaseCommand):
 
 
 def _report(result, file: str, quiet: bool) -> str:
-    summary = result.review_dict()["summary"]
-    out = [
-        f"# review of {file} (encoding: {result.encoding})",
+    counts = (
         "# {lines} lines, {unplaced} not placed; {indicators} indicators with {targets} targets; "
-        "{task_groups} task groups with {tasks} tasks; {data_elements} data elements proposed".format(
-            **summary
-        ),
-    ]
+        "{task_groups} task groups with {tasks} tasks; {data_elements} data elements proposed"
+    ).format(**result.review_dict()["summary"])
+    out = [f"# review of {file} (encoding: {result.encoding})", counts]
     out += [f"# note: {n}" for n in result.notes]
     if not quiet:
         out.append(f"# {'line':>5}  {'conf':>4}  {'placed as':<28} text")
