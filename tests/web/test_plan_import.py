@@ -28,6 +28,14 @@ def test_it_shows_the_draft_for_review_before_loading(cast, client):
     assert Plan.objects.count() == 2
 
 
+def test_it_shows_the_data_elements_proposed_for_each_indicator(cast, client):
+    client.force_login(cast.users["ktht"])
+    text = next(p for p in sorted(CORPUS.glob("*.txt")) if "giao-duc" in p.name)
+    html = _upload(client, text).content.decode()
+    assert "Chỉ số báo cáo đề xuất" in html
+    assert "Số trẻ 5 tuổi ra lớp ÷ Tổng số trẻ 5 tuổi" in html
+
+
 def test_it_refuses_an_altered_draft(cast, client):
     client.force_login(cast.users["ktht"])
     response = client.post("/plan/import/load/", {"token": "forged:abc", "filename": "x"})

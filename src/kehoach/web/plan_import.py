@@ -60,6 +60,7 @@ PLACES = {
 NUMBERED_PLACES = {
     "objectives": pgettext_lazy("plan part", "Objective %(code)s"),
     "indicators": pgettext_lazy("plan part", "Indicator %(code)s"),
+    "data_elements": pgettext_lazy("plan part", "Proposed data element %(code)s"),
     "task_groups": pgettext_lazy("plan part", "Task group %(code)s"),
     "tasks": pgettext_lazy("plan part", "Task %(code)s"),
     "reporting.duties": pgettext_lazy("plan part", "Duty %(code)s"),
@@ -95,6 +96,20 @@ def placement_text(placed_as: str, confidence: float) -> str:
     }
 
 
+def _indicator_rows(plan: dict) -> list[tuple[dict, list[str], list[str]]]:
+    """Each drafted indicator with the names of the data elements its numerator and
+    denominator read (proposed by the reader)."""
+    names = {e["code"]: e["name"] for e in plan.get("data_elements", [])}
+
+    def read(text: str) -> list[str]:
+        return [names.get(code, code) for code in re.findall(r"#\{([A-Z][A-Z0-9_]*)\}", text)]
+
+    return [
+        (ind, read(ind.get("numerator", "")), read(ind.get("denominator", "")))
+        for ind in plan["indicators"]
+    ]
+
+
 def _may_load(user) -> None:
     if not access.may(user, access.LOAD_PLAN):
         raise PermissionDenied(access.ended_notice(user))
@@ -118,6 +133,7 @@ def plan_import(request):
                 yaml=dump(result.plan, "yaml"),
                 problems=validate(result.plan),
                 placed=placed,
+                indicator_rows=_indicator_rows(result.plan),
                 low=[
                     (item, placement_text(item.placed_as, item.confidence))
                     for item in placed

@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
+from .elements import propose
 from .funding import funding
 from .matching import fold
 from .metadata import Metadata, read_metadata
@@ -73,6 +74,7 @@ class ParseResult:
                 "lines": len(lines),
                 "unplaced": len(self.unplaced),
                 "indicators": len(self.plan.get("indicators", [])),
+                "data_elements": len(self.plan.get("data_elements", [])),
                 "targets": sum(len(i["targets"]) for i in self.plan.get("indicators", [])),
                 "task_groups": len(self.plan.get("task_groups", [])),
                 "tasks": sum(len(g["tasks"]) for g in self.plan.get("task_groups", [])),
@@ -179,7 +181,7 @@ def draft_plan(source: SourceText) -> ParseResult:
                 review.place(node.line, "heading", 0.9)
         for node, why in read.unplaced:
             review.unplaced(node.line, why)
-    indicators = _indicators(drafts, review)
+    indicators, elements = _indicators(drafts, review)
 
     # tasks
     groups_out: list[dict] = []
@@ -259,6 +261,7 @@ def draft_plan(source: SourceText) -> ParseResult:
         "start_date": f"{start}-01-01",
         "legal_bases": meta.legal_bases,
         "objectives": objectives,
+        "data_elements": elements,
         "indicators": indicators,
         "task_groups": groups_out,
         "reporting": reporting,
@@ -299,7 +302,11 @@ def _duties(part: Node, review: _Review) -> list[dict]:
     return out
 
 
-def _indicators(drafts: list[tuple[IndicatorDraft, Line]], review: _Review) -> list[dict]:
+def _indicators(
+    drafts: list[tuple[IndicatorDraft, Line]], review: _Review
+) -> tuple[list[dict], list[dict]]:
+    """The plan file's indicators, each with a numerator over the data elements proposed for
+    it (:mod:`.elements`), and those elements."""
     merged: list[tuple[IndicatorDraft, list[Line]]] = []
     for ind, line in drafts:
         key = (fold(ind.name), fold(ind.unit))
@@ -315,18 +322,24 @@ def _indicators(drafts: list[tuple[IndicatorDraft, Line]], review: _Review) -> l
             twin[1].append(line)
         else:
             merged.append((ind, [line]))
-    out = []
+    out: list[dict] = []
+    elements: list[dict] = []
+    used: set[str] = set()
     for k, (ind, ind_lines) in enumerate(merged, start=1):
         code = f"CT{k}"
-        out.append({
+        indicator: dict = {
             "code": code,
             "name": ind.name,
             "text": " ".join(dict.fromkeys(x.text for x in ind_lines)),
             "measure": ind.measure,
             "unit": ind.unit[:32],
             "basis": ind.basis,
-            "targets": [t.as_dict() for t in ind.targets],
-        })  # fmt: skip
+        }
+        proposal = propose(indicator, used)
+        indicator.update(proposal.expression)
+        indicator["targets"] = [t.as_dict() for t in ind.targets]
+        out.append(indicator)
+        elements += proposal.elements
         summary = "; ".join(
             f"{t.year} {t.op} {number(t.value)}"
             + (f"-{number(t.max)}" if t.max is not None else "")
@@ -337,7 +350,20 @@ def _indicators(drafts: list[tuple[IndicatorDraft, Line]], review: _Review) -> l
         )
         for line in ind_lines:
             review.place(line, f"indicators[{code}]", ind.confidence, note)
-    return out
+        formula = " ".join(
+            f"{key} {proposal.expression[key]}"
+            for key in ("numerator", "denominator", "factor")
+            if key in proposal.expression
+        )
+        for element in proposal.elements:
+            element_note = f"{element['name']} ({element['type']}, {element['aggregation']}); "
+            element_note += f"{code}: {formula}"
+            if proposal.notes:
+                element_note += f" ({'; '.join(proposal.notes)})"
+            review.place(
+                ind_lines[0], f"data_elements[{element['code']}]", proposal.confidence, element_note
+            )
+    return out, elements
 
 
 _UPWARD = re.compile(r"^(?:Sở|Bộ|Phòng|(?:UBND|Ủy ban nhân dân) (?:tỉnh|thành phố|huyện))\s")

@@ -1,10 +1,11 @@
-"""`kehoach parse_plan FILE [--format yaml|json] [--review REVIEW.json]`.
+"""`kehoach parse_plan FILE [--format yaml|json] [-o PLAN.yaml] [--review REVIEW.json]`.
 
 Prints a draft plan file read from a Vietnamese plan text (.txt in any encoding, .docx) on
 stdout, and the review (every line: where it went, how sure; the lines placed nowhere) on
 stderr; ``--review`` also writes the review as JSON. The draft validates as a plan file, so
 ``kehoach parse_plan plan.docx > plan.yaml`` then ``kehoach load_plan plan.yaml`` works once the
-review is done. See docs/parsing.md.
+review is done (``-o plan.yaml`` writes the draft to a file instead). Each indicator reads data
+elements the draft proposes (``data_elements``). See docs/parsing.md.
 """
 
 import json
@@ -23,12 +24,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--format", choices=["yaml", "json"], default="yaml")
+        parser.add_argument(
+            "-o", "--output", metavar="FILE", help=_("write the draft to this file, not stdout")
+        )
         parser.add_argument("--review", metavar="FILE", help=_("also write the review as JSON"))
         parser.add_argument(
             "--quiet", action="store_true", help=_("print only the summary of the review")
         )
 
-    def handle(self, *args, file, format, review, quiet, **options):
+    def handle(self, *args, file, format, output, review, quiet, **options):
         path = Path(file)
         try:
             data = path.read_bytes()
@@ -48,17 +52,19 @@ class Command(BaseCommand):
             Path(review).write_text(
                 json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
-        self.stdout.write(dump(result.plan, format), ending="")
+        if output:
+            Path(output).write_text(dump(result.plan, format), encoding="utf-8")
+        else:
+            self.stdout.write(dump(result.plan, format), ending="")
         self.stderr.write(_report(result, file, quiet), ending="")
 
 
 def _report(result, file: str, quiet: bool) -> str:
-    summary = result.review_dict()["summary"]
-    out = [
-        f"# review of {file} (encoding: {result.encoding})",
+    counts = (
         "# {lines} lines, {unplaced} not placed; {indicators} indicators with {targets} targets; "
-        "{task_groups} task groups with {tasks} tasks".format(**summary),
-    ]
+        "{task_groups} task groups with {tasks} tasks; {data_elements} data elements proposed"
+    ).format(**result.review_dict()["summary"])
+    out = [f"# review of {file} (encoding: {result.encoding})", counts]
     out += [f"# note: {n}" for n in result.notes]
     if not quiet:
         out.append(f"# {'line':>5}  {'conf':>4}  {'placed as':<28} text")
