@@ -89,3 +89,17 @@ def test_it_exports_one_plans_values_with_plan(plan, tmp_path):
     assert {v["plan"] for v in data["values"]} == {"YT-2025"} and len(data["values"]) == 10
     with pytest.raises(CommandError):
         call_command("export_data", "--plan", "NOPE", stdout=io.StringIO())
+
+
+def test_it_builds_the_consolidated_report_of_a_reported_plan(plan, tmp_path):
+    import docx
+
+    import_data({"format": "kehoach-data/1", "values": VALUES}, "values.json")
+    path = tmp_path / "bc.docx"
+    call_command("build_report", "--plan", "YT-2025", "--year", "2025", "-o", str(path),
+                 stdout=io.StringIO())  # fmt: skip
+    annex = docx.Document(path).tables[-2]
+    rows = {r.cells[1].text.strip(): [c.text.strip() for c in r.cells[2:]] for r in annex.rows}
+    assert rows["UBND xã A"][0] == "99%" and rows["UBND xã B"][0] == "100%"
+    assert rows["UBND xã C"][0] == "—"  # reported only the numerator: no value, shown as such
+    assert rows["Toàn huyện Mẫu"][:3] == ["99,75%", "1", "10.000"]
