@@ -26,6 +26,7 @@ from kehoach.reporting.models import TaskStatus, UnitReport
 from kehoach.reporting.workflow import Conflict, IllegalTransition, compare, save_draft, submit
 
 from . import reviewing
+from .plans import plan_of_request, plan_query, plans_of_units
 from .report_forms import (
     AttachmentForm,
     ReportForm,
@@ -39,7 +40,8 @@ from .report_forms import (
 
 
 def _url(report: UnitReport) -> str:
-    return reverse("web:report", args=[report.org_unit.code, report.period.year])
+    url = reverse("web:report", args=[report.org_unit.code, report.period.year])
+    return url + plan_query(report.period.plan)
 
 
 @login_required
@@ -53,11 +55,19 @@ def my_report(request):
     unit = access.home_unit(request.user)
     if unit is None:
         return render(request, "web/reports/no_unit.html", status=404)
+    if not request.GET.get("plan"):
+        plans = plans_of_units({unit.pk})
+        if len(plans) > 1:  # the unit reports for several plans: which one?
+            links = [
+                (p, reverse("web:my_report") + f"?year={year}" + plan_query(p, "&")) for p in plans
+            ]
+            return render(request, "web/reports/choose_plan.html", {"unit": unit, "links": links})
+    plan = plan_of_request(request)
     if unit.valid_to is not None and unit.valid_to < timezone.localdate():
         # the unit has ended: its last year, read-only, and who carries on
         last = UnitReport.objects.filter(org_unit=unit, period__year__lte=year)
         year = last.aggregate(last=Max("period__year"))["last"] or min(year, unit.valid_to.year)
-    return redirect("web:report", code=unit.code, year=year)
+    return redirect(reverse("web:report", args=[unit.code, year]) + plan_query(plan))
 
 
 def _page(request, plan, report, *, form=None, status=200, **extra):
@@ -156,7 +166,7 @@ def report_page(request, code: str, year: int):
     happen; the confirmation page posts ``confirm=1`` with the saved version (``saved=1``), and
     a form posted with ``confirm=1`` is saved and submitted at once.
     """
-    plan, _period, _unit, report = load_report(request.user, code, year)
+    plan, _period, _unit, report = load_report(request, code, year)
     if request.method != "POST":
         return _page(request, plan, report)
     submitting = request.POST.get("action") == "submit"
@@ -215,7 +225,7 @@ def report_page(request, code: str, year: int):
 @login_required
 @require_POST
 def attach_file(request, code: str, year: int):
-    _plan, _period, _unit, report = load_report(request.user, code, year, access.EDIT_REPORT)
+    _plan, _period, _unit, report = load_report(request, code, year, access.EDIT_REPORT)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to attach."))
@@ -244,7 +254,7 @@ def attach_file(request, code: str, year: int):
 @login_required
 @require_GET
 def attachment_file(request, code: str, year: int, pk: int):
-    _plan, _period, _unit, report = load_report(request.user, code, year)
+    _plan, _period, _unit, report = load_report(request, code, year)
     attachment = get_object_or_404(report.attachments, pk=pk)
     return FileResponse(
         attachment.file.open("rb"),
@@ -287,7 +297,7 @@ def _shown(key: str, value: str) -> str:
 @login_required
 @require_GET
 def versions(request, code: str, year: int):
-    plan, _period, _unit, report = load_report(request.user, code, year)
+    plan, _period, _unit, report = load_report(request, code, year)
     found = {v.number: v for v in report.versions.select_related("submitted_by")}
     numbers = sorted(found)
     asked = {key: request.GET.get(key) for key in ("a", "b")}
@@ -320,7 +330,7 @@ def versions(request, code: str, year: int):
 @login_required
 @require_GET
 def form_xlsx(request, code: str, year: int):
-    plan, _period, unit, report = load_report(request.user, code, year, access.EDIT_REPORT)
+    plan, _period, unit, report = load_report(request, code, year, access.EDIT_REPORT)
     data = excel.build_report_form(report, report_context(report, plan)["tasks"])
     response = HttpResponse(data, content_type=excel.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{unit.code}-{year}.xlsx"'
@@ -330,7 +340,7 @@ def form_xlsx(request, code: str, year: int):
 @login_required
 @require_POST
 def upload_form(request, code: str, year: int):
-    plan, period, unit, report = load_report(request.user, code, year, access.EDIT_REPORT)
+    plan, period, unit, report = load_report(request, code, year, access.EDIT_REPORT)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose the filled-in Excel form to upload."))
