@@ -28,6 +28,7 @@ from kehoach.reporting.models import (
 )
 from kehoach.reporting.workflow import ENTRY_FIELDS, report_for
 from kehoach.web.plans import plan_of_request
+from kehoach.web.report_values import value_rows
 
 TEXT_FIELDS = ("result", "difficulties", "proposals")
 FILE_KINDS = {
@@ -244,4 +245,5 @@ def report_context(report: UnitReport, plan) -> dict:
         "transitions": report.transitions.select_related("by").order_by("at", "pk"),
         "versions": versions,
         "entry_labels": {name: entry_label(name) for name in ENTRY_FIELDS},
+        "value_rows": value_rows(plan, report.org_unit, period.year),
     }

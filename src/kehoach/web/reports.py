@@ -25,7 +25,7 @@ from kehoach.reporting import attachments as evidence
 from kehoach.reporting.models import TaskStatus, UnitReport
 from kehoach.reporting.workflow import Conflict, IllegalTransition, compare, save_draft, submit
 
-from . import reviewing
+from . import report_values, reviewing
 from .plans import plan_of_request, plan_query, plans_of_units
 from .report_forms import (
     AttachmentForm,
@@ -70,11 +70,14 @@ def my_report(request):
     return redirect(reverse("web:report", args=[unit.code, year]) + plan_query(plan))
 
 
-def _page(request, plan, report, *, form=None, status=200, **extra):
-    """Render the report page: the form when the user may edit it, read-only otherwise."""
+def _page(request, plan, report, *, form=None, status=200, typed=None, **extra):
+    """Render the report page: the form when the user may edit it, read-only otherwise;
+    ``typed``: the values' cells as typed (kept after a refusal)."""
     user = request.user
     context = report_context(report, plan)
     unit = report.org_unit
+    if typed is not None:
+        context["value_rows"] = report_values.value_rows(plan, unit, report.period.year, typed)
     editable = not report.locked and access.can(user, access.EDIT_REPORT, unit)
     if editable and form is None:
         form = ReportForm(
@@ -179,12 +182,14 @@ def report_page(request, code: str, year: int):
     tasks = report_context(report, plan)["tasks"]
     entries = {e.task_id: e for e in report.entries.all()}
     form = ReportForm(request.POST, tasks=tasks, entries=entries, submitting=submitting)
+    unit, year = report.org_unit, report.period.year
+    typed = report_values.typed_values(request.POST, plan, unit, year)
     if report.locked:
         messages.error(request, _("This report has been submitted and can no longer be edited."))
         return _page(request, plan, report, unsaved=form, status=409)
     if not form.is_valid():
         messages.error(request, _("Please correct the marked fields; nothing was saved."))
-        return _page(request, plan, report, form=form, status=400)
+        return _page(request, plan, report, form=form, typed=typed, status=400)
     try:
         with transaction.atomic():
             report = save_draft(
@@ -194,8 +199,15 @@ def report_page(request, code: str, year: int):
                 general_assessment=form.cleaned_data["general_assessment"],
                 entries=form.entries(),
             )
+            report_values.store(plan, unit, year, typed)  # all or nothing, with the draft
             if submitting and confirmed:
                 report = submit(report, by=request.user)
+    except report_values.Refused as exc:
+        report.refresh_from_db()
+        messages.error(request, _("Some values were refused; nothing was saved."))
+        return _page(
+            request, plan, report, form=form, typed=typed, value_problems=exc.messages, status=400
+        )
     except Conflict as exc:
         report.refresh_from_db()
         if report.locked:  # someone submitted it meanwhile: keep the text to copy from
@@ -205,7 +217,7 @@ def report_page(request, code: str, year: int):
         form = ReportForm(data, tasks=tasks, entries=entries, submitting=submitting)
         form.is_valid()
         form.show_current(report)
-        return _page(request, plan, report, form=form, conflict=str(exc), status=409)
+        return _page(request, plan, report, form=form, typed=typed, conflict=str(exc), status=409)
     except IllegalTransition as exc:
         report.refresh_from_db()
         messages.error(request, str(exc))
