@@ -1,12 +1,14 @@
 """A second plan in a real browser (issue 15): tests/data/plan-yt-2025.yaml loaded next to
 the default plan; a commune clerk picks it on "My unit's report", types its values, saves,
-submits (and confirms); the lead office and the leaders see the values on the second plan's
-dashboard (``?plan=YT-2025``). Screenshots go to test-artifacts/."""
+fills the Excel form's sheet "Số liệu" and uploads it, submits (and confirms); the lead
+office and the leaders see the values on the second plan's dashboard (``?plan=YT-2025``).
+Screenshots go to test-artifacts/."""
 
 import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 import time_machine
 
@@ -29,7 +31,7 @@ def _login(page, base, username):
     page.wait_for_url(f"{base}/dashboard/**")
 
 
-def test_it_reports_a_second_plans_values_in_a_browser(cast, live_server, new_page, shot):
+def test_it_reports_a_second_plans_values_in_a_browser(cast, live_server, new_page, shot, tmp_path):
     Membership.objects.create(user=cast.users["x01"], org_unit=cast.units["X01"], role=Role.HEAD)
     plan = load_plan(read_plan_file(PLAN_FILE), str(PLAN_FILE))
     plan.owner = cast.units["H"]
@@ -56,6 +58,22 @@ def test_it_reports_a_second_plans_values_in_a_browser(cast, live_server, new_pa
         assert DataValue.objects.filter(org_unit__code="X01").count() == 6
         assert clerk.get_by_label("Số lượt khám bệnh tại trạm y tế · Quý 3").input_value() == "3000"
         shot(clerk, "second-plan-03-saved")
+
+        with clerk.expect_download() as download:  # the Excel form, with its sheet "Số liệu"
+            clerk.click("a[href*='form.xlsx']")
+        form = tmp_path / "bao-cao.xlsx"
+        download.value.save_as(form)
+        workbook = openpyxl.load_workbook(form)
+        for row in workbook["Số liệu"].iter_rows(min_row=2):
+            if row[0].value == "XA_DAT_CHUAN_MOI":
+                row[4].value = 1
+        workbook.save(form)
+        clerk.set_input_files("#id_form_file", str(form))
+        with clerk.expect_navigation():
+            clerk.click("#excel button[type=submit]")
+        assert DataValue.objects.get(element__code="XA_DAT_CHUAN_MOI").value == 1
+        assert clerk.get_by_label("Số trẻ 5 tuổi trên địa bàn · 2025").input_value() == "100"
+        shot(clerk, "second-plan-03b-excel-uploaded")
 
         clerk.click("button[name=action][value=submit]")
         clerk.wait_for_selector(".confirm-actions")

@@ -2,9 +2,12 @@
 period of the year, stored through the import (all or nothing, every problem shown, what was
 typed kept), read-only once the report is locked."""
 
+import io
 import re
 
+import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kehoach.reporting.models import DataValue, ReportingPeriod, UnitReport
 from kehoach.reporting.workflow import report_for, submit
@@ -102,3 +105,54 @@ def test_it_shows_the_values_read_only_once_the_report_is_locked(client, second)
     refused = _post(client, **{"TRE5-2025": "7"})
     assert refused.status_code in (403, 409)
     assert DataValue.objects.get().value == 100
+
+
+def _form(client) -> openpyxl.Workbook:
+    response = client.get("/report/X01/2025/form.xlsx?plan=YT-2025")
+    assert response.status_code == 200
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+def _upload(client, workbook):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = SimpleUploadedFile("bao-cao.xlsx", buffer.getvalue())
+    return client.post("/report/X01/2025/upload/?plan=YT-2025", {"file": upload})
+
+
+def test_it_puts_the_values_in_the_excel_form_and_stores_them_from_it(client, second):
+    cast, _plan = second
+    client.force_login(cast.users["x01"])
+    _post(client, **{"TRE5-2025": "100"})
+    workbook = _form(client)
+    sheet = workbook["Số liệu"]
+    rows = {(r[0], r[3]): r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert len(rows) == 7 and rows[("TRE5", "2025")][4] == 100
+    assert rows[("LUOT_KHAM", "2025Q3")][2] == "Quý 3"
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "LUOT_KHAM":
+            row[4].value = 500
+    workbook["Báo cáo"]["B4"] = "Từ Excel"
+    response = _upload(client, workbook)
+    assert response.status_code == 302
+    stored = DataValue.objects.filter(element__code="LUOT_KHAM").values_list("value", flat=True)
+    assert list(stored) == [500] * 4
+    assert UnitReport.objects.get(period__plan__code="YT-2025").general_assessment == "Từ Excel"
+
+
+def test_it_refuses_the_whole_excel_form_for_one_bad_value(client, second):
+    cast, _plan = second
+    client.force_login(cast.users["x01"])
+    workbook = _form(client)
+    sheet = workbook["Số liệu"]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "TRE5":
+            row[4].value = 12.5  # whole numbers only
+        if row[0].value == "TRE5_RA_LOP":
+            row[4].value = 10
+    workbook["Báo cáo"]["B4"] = "Từ Excel"
+    response = _upload(client, workbook)
+    assert response.status_code == 400
+    assert "Số liệu!E3" in response.content.decode()
+    assert not DataValue.objects.exists()
+    assert UnitReport.objects.get(period__plan__code="YT-2025").general_assessment == ""

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from kehoach.exchange.importing import import_data
 from kehoach.exchange.interchange import FORMAT
 from kehoach.lib.periods import HALF_YEARLY, MONTHLY, QUARTERLY, Period, periods_in_year
-from kehoach.lib.problems import InvalidFile
+from kehoach.lib.problems import InvalidFile, Problem
 from kehoach.plans.models import DataElement
 from kehoach.reporting.models import DataValue
 
@@ -106,46 +106,68 @@ def _number(text: str):
 
 
 class Refused(Exception):
-    """The import refused the typed values: ``messages`` says why, one line per problem."""
+    """The import refused the values: ``problems`` (each at the place the value came from:
+    "element name · period" on the page, "Số liệu!E5" in the Excel form) and ``messages``,
+    one line per problem."""
 
-    def __init__(self, messages: list[str]):
-        super().__init__("\n".join(messages))
-        self.messages = messages
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        self.messages = [f"{p.path[0]}: {p.message}" if p.path else p.message for p in problems]
+        super().__init__("\n".join(self.messages))
 
 
 def store(plan, unit, year: int, typed: dict[str, str]) -> int:
     """Store the typed cells (empty ones are left out) through ``import_data``: all or none.
     Returns how many were sent; ``Refused`` with every problem, each named by the element
     and the period."""
-    entries, where = [], []
+    cells = []
     for row in value_rows(plan, unit, year):
         element = row["element"]
         for cell in row["cells"]:
             text = typed.get(cell["name"], "")
-            if not text:
-                continue
-            entries.append(
-                {
-                    "plan": plan.code,
-                    "data_element": element.code,
-                    "org_unit": unit.code,
-                    "period": cell["period"],
-                    "value": _number(text),
-                    "comment": "",
-                }
-            )
-            where.append(f"{element.name} · {cell['label']}")
+            if text:
+                where = f"{element.name} · {cell['label']}"
+                cells.append((element.code, cell["period"], _number(text), where))
+    return store_cells(plan, unit, cells)
+
+
+def store_cells(plan, unit, cells) -> int:
+    """Store ``(element code, period, value, place)`` for ``unit`` through ``import_data``:
+    all or none; ``Refused`` naming each problem's place."""
+    entries = [
+        {
+            "plan": plan.code,
+            "data_element": code,
+            "org_unit": unit.code,
+            "period": period,
+            "value": _number(value) if isinstance(value, str) else value,
+            "comment": "",
+        }
+        for code, period, value, _where in cells
+    ]
     if not entries:
         return 0
     try:
         import_data({"format": FORMAT, "values": entries}, _("the report's values"))
     except InvalidFile as exc:
-        messages = []
+        problems = []
         for problem in exc.problems:
             path = problem.path
             if len(path) >= 2 and path[0] == "values" and isinstance(path[1], int):
-                messages.append(f"{where[path[1]]}: {problem.message}")
+                problems.append(Problem((cells[path[1]][3],), problem.message))
             else:
-                messages.append(str(problem))
-        raise Refused(messages) from None
+                problems.append(problem)
+        raise Refused(problems) from None
     return len(entries)
+
+
+def excel_cells(plan, unit, year: int) -> list[tuple]:
+    """The rows of the Excel form's sheet "Số liệu": (element code, name with its unit,
+    period label, period, value shown)."""
+    found = []
+    for row in value_rows(plan, unit, year):
+        element = row["element"]
+        name = f"{element.name} ({element.unit})" if element.unit else element.name
+        for cell in row["cells"]:
+            found.append((element.code, name, cell["label"], cell["period"], cell["value"]))
+    return found

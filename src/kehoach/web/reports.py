@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -343,7 +343,10 @@ def versions(request, code: str, year: int):
 @require_GET
 def form_xlsx(request, code: str, year: int):
     plan, _period, unit, report = load_report(request, code, year, access.EDIT_REPORT)
-    data = excel.build_report_form(report, report_context(report, plan)["tasks"])
+    tasks = report_context(report, plan)["tasks"]
+    with translation.override("vi"):  # the form is in Vietnamese, whatever the interface
+        cells = report_values.excel_cells(plan, unit, year)
+    data = excel.build_report_form(report, tasks, cells)
     response = HttpResponse(data, content_type=excel.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{unit.code}-{year}.xlsx"'
     return response
@@ -372,15 +375,21 @@ def upload_form(request, code: str, year: int):
             plan=plan.code,
             tasks=[t.code for t in tasks],
         )
-        save_draft(
-            report,
-            expected_version=filled.version,
-            by=request.user,
-            general_assessment=filled.general_assessment,
-            entries=_kept(filled.entries, report),
-        )
+        with transaction.atomic():  # the tasks and the values: all or nothing
+            save_draft(
+                report,
+                expected_version=filled.version,
+                by=request.user,
+                general_assessment=filled.general_assessment,
+                entries=_kept(filled.entries, report),
+            )
+            report_values.store_cells(plan, unit, filled.values)
     except InvalidFile as exc:
         return _page(request, plan, report, upload_error=exc, status=400)
+    except report_values.Refused as exc:
+        report.refresh_from_db()
+        refused = InvalidFile(upload.name, exc.problems)
+        return _page(request, plan, report, upload_error=refused, status=400)
     except (Conflict, IllegalTransition) as exc:
         report.refresh_from_db()
         return _page(request, plan, report, conflict=str(exc), status=409)
