@@ -117,3 +117,32 @@ def test_it_never_serves_one_plans_kept_body_for_another(client, plans, monkeypa
     client.get("/units/X01/?year=2025&plan=YT-2025")
     assert {parts[0] for name, parts in kept} == {"KHCN-2021-2030", "YT-2025"}
     assert len({(name, parts) for name, parts in kept}) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_one_body_per_plan_in_the_cache(client, plans, monkeypatch):
+    """Outside a transaction bodies are really kept: the same page of two plans is rendered
+    once each, and each plan's second request is served its own kept body."""
+    cast, _second, _district = plans
+    built = []
+    original = fragments.kept
+
+    def counting(request, name, parts, build):
+        def counted():
+            built.append((name, parts[0]))
+            return build()
+
+        return original(request, name, parts, counted)
+
+    monkeypatch.setattr(fragments, "kept", counting)
+    client.force_login(cast.users["lanhdao"])
+    first = {}
+    for _round in range(2):
+        for code in ("KHCN-2021-2030", "YT-2025"):
+            html = client.get(f"/units/X01/?year=2025&plan={code}").content.decode()
+            html = html[html.index("<main") : html.index("</main>")]
+            first.setdefault(code, html)
+            assert html == first[code]
+    assert built == [("unit", "KHCN-2021-2030"), ("unit", "YT-2025")]
+    assert "Số lượt khám bệnh tại trạm y tế" in first["YT-2025"]
+    assert "Số lượt khám bệnh tại trạm y tế" not in first["KHCN-2021-2030"]
