@@ -146,3 +146,14 @@ def test_it_keeps_one_body_per_plan_in_the_cache(client, plans, monkeypatch):
     assert built == [("unit", "KHCN-2021-2030"), ("unit", "YT-2025")]
     assert "Số lượt khám bệnh tại trạm y tế" in first["YT-2025"]
     assert "Số lượt khám bệnh tại trạm y tế" not in first["KHCN-2021-2030"]
+
+
+def test_it_builds_the_consolidated_report_of_the_asked_plan(client, plans):
+    cast, _second, _district = plans
+    client.force_login(cast.users["ktht"])
+    html = client.get("/dashboard/?year=2025&plan=YT-2025").content.decode()
+    assert 'href="/review/report/2025.xlsx?plan=YT-2025"' in html
+    response = client.get("/review/report/2025.xlsx?plan=YT-2025")
+    assert response.status_code == 200
+    assert "YT-2025" in response["Content-Disposition"]
+    assert client.get("/review/report/2025.xlsx?plan=NOPE").status_code == 404
