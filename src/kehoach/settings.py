@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kehoach.web.context.navigation",
+                "kehoach.web.plans.plan_links",
             ],
         },
     },

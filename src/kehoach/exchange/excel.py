@@ -35,6 +35,7 @@ from kehoach.reporting.models import TaskEntry, TaskStatus, UnitReport
 
 SHEET = "Báo cáo"  # the form's name for people; fixed, whatever the interface language
 META = "_meta"
+VALUES = "Số liệu"  # the values a unit reports (issue 15); fixed, like SHEET
 FORMAT = "kehoach-report-form/1"
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -83,8 +84,12 @@ def _status_lookup() -> dict[str, str]:
 # ---------------------------------------------------------------- building
 
 
-def build_report_form(report: UnitReport, tasks: Iterable) -> bytes:
-    """The unit's report form as .xlsx bytes, filled with what the report holds now."""
+def build_report_form(report: UnitReport, tasks: Iterable, cells: Iterable = ()) -> bytes:
+    """The unit's report form as .xlsx bytes, filled with what the report holds now.
+
+    ``cells``: the cells of the values the unit reports (issue 15), each ``(element code,
+    element name with its unit, period label, period, value shown)``; when there are some,
+    a sheet "Số liệu" lists them, one row a cell, the value (column E) to fill in."""
     tasks = list(tasks)
     entries = {e.task_id: e for e in report.entries.all()}
     period = report.period
@@ -131,6 +136,7 @@ def build_report_form(report: UnitReport, tasks: Iterable) -> bytes:
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
         sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        _values_sheet(workbook, list(cells))
         _meta_sheet(workbook, report)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -195,6 +201,43 @@ def _head(sheet, report: UnitReport, period) -> None:
         _put(sheet.cell(HEADER_ROW, index), header, font=Font(bold=True), fill=HEADER_FILL)
 
 
+def _values_sheet(workbook, cells: list) -> None:
+    if not cells:
+        return
+    sheet = workbook.create_sheet(VALUES)
+    headers = (
+        _("Element code"),
+        _("Data element"),
+        _("Period of the value"),
+        _("Period code"),
+        _("Value"),
+    )
+    for index, header in enumerate(headers, start=1):
+        _put(sheet.cell(1, index), header, font=Font(bold=True), fill=HEADER_FILL)
+    for row, (code, name, label, period, value) in enumerate(cells, start=2):
+        for index, text in enumerate((code, name, label, period), start=1):
+            _put(sheet.cell(row, index), text, fill=LOCKED_FILL)
+        cell = sheet.cell(row, 5)
+        cell.value = _number_or_text(value)
+        cell.border = BOX
+        cell.protection = Protection(locked=False)
+    for column, width in zip("ABCDE", (22, 60, 16, 12, 16), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+
+
+def _number_or_text(text: str):
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() and "." not in text else number
+
+
 def _meta_sheet(workbook, report: UnitReport) -> None:
     meta = workbook.create_sheet(META)
     rows = [
@@ -218,9 +261,10 @@ class FilledForm(tuple):
     """``(general_assessment, entries)`` read from a form, with ``meta``: the unit, year, plan
     and report version the form was made from (the version is the one to save against)."""
 
-    def __new__(cls, general_assessment: str, entries: dict, meta: dict):
+    def __new__(cls, general_assessment: str, entries: dict, meta: dict, values=()):
         self = super().__new__(cls, (general_assessment, entries))
         self.meta = meta
+        self.values = list(values)  # (element code, period, value as read, place) per cell
         return self
 
     @property
@@ -280,6 +324,7 @@ def read_report_form(
         problems: list[Problem] = []
         meta = _read_meta(workbook, problems, unit=unit, year=year, plan=plan)
         general, entries = _read_sheet(workbook, problems, tasks)
+        values = _read_values(workbook)
     except InvalidFile:
         raise
     except Exception as exc:
@@ -288,7 +333,27 @@ def read_report_form(
         workbook.close()
     if problems:
         raise InvalidFile(filename, problems)
-    return FilledForm(general, entries, meta)
+    return FilledForm(general, entries, meta, values)
+
+
+def _read_values(workbook) -> list[tuple]:
+    """The filled cells of the sheet "Số liệu" (none without it): ``(element code, period,
+    value, place)``, the value as the cell holds it (a number, or text the import refuses
+    with its reason). Nothing is checked here: the import checks the values."""
+    if VALUES not in workbook.sheetnames:
+        return []
+    found = []
+    rows = workbook[VALUES].iter_rows(min_row=2, max_row=MAX_ROWS + 1, max_col=5, values_only=True)
+    for number, row in enumerate(rows, start=2):
+        code, _name, _label, period, value = (*row, None, None, None, None, None)[:5]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if isinstance(value, str):
+            value = _cell_text(value)
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+        found.append((_cell_text(code), _cell_text(period), value, f"{VALUES}!E{number}"))
+    return found
 
 
 def _at(sheet: str, column: str, row: int) -> tuple[str]:

@@ -22,7 +22,6 @@ import re
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.core.management.base import CommandError
 from django.core.paginator import Paginator
 from django.db.models import Max, Prefetch
 from django.http import Http404, HttpResponse, QueryDict
@@ -44,11 +43,12 @@ from kehoach.orgunits.models import OrgUnit
 from kehoach.orgunits.rows import load_lineage
 from kehoach.plans import scope
 from kehoach.plans.models import Plan, TaskGroup, TimeBasis
+from kehoach.plans.planfile import DEFAULT_PLAN_CODE
 from kehoach.reporting.completeness import completeness
 from kehoach.reporting.models import ReportingPeriod, ReportState
-from kehoach.reporting.selection import default_plan
 from kehoach.web import fragments
 from kehoach.web.dashboard_evidence import evidence
+from kehoach.web.plans import plan_of_request
 
 BEHIND_PAGE = 50  # units late or not submitted shown a page at a time
 MAX_UNIT_CHOICES = 300  # above this many visible units the unit is typed, not picked
@@ -60,11 +60,8 @@ KIND_ORDER |= {"organisation": 3, "township": 4, "ward": 4, "commune": 4}
 # --- what every page needs -------------------------------------------------------------------
 
 
-def _plan() -> Plan:
-    try:
-        return default_plan()
-    except CommandError:
-        raise Http404("no plan is loaded") from None
+def _plan(request) -> Plan:
+    return plan_of_request(request)
 
 
 def _year(request, plan: Plan) -> int:
@@ -214,6 +211,8 @@ def _completeness(period: ReportingPeriod | None, unit: OrgUnit, year: int, page
     behind.sort(key=lambda b: b["submitted"])  # stable: by code within each group
     query = QueryDict(mutable=True)
     query.update({"year": year, "unit": unit.code})
+    if period.plan.code != DEFAULT_PLAN_CODE:
+        query["plan"] = period.plan.code
     return {
         "period": period,
         "past_deadline": timezone.now() >= period.deadline,
@@ -257,7 +256,7 @@ def _unit_choices(user, year: int) -> dict[str, list[OrgUnit]] | None:
 @require_GET
 @login_required
 def dashboard(request):
-    plan = _plan()
+    plan = _plan(request)
     year = _year(request, plan)
     user = request.user
     code = request.GET.get("unit", "").strip()
@@ -269,7 +268,7 @@ def dashboard(request):
         unit = access.home_unit(user)
     if unit is None:
         return render(request, "web/dashboard/no_unit.html", {"plan": plan}, status=200)
-    parts: tuple = (unit.code, year)
+    parts: tuple = (plan.code, unit.code, year)
     period, page = None, request.GET.get("page", "")
     page = int(page) if page.isdigit() else 1
     if access.sees_everything(user):  # and so the reporting block, paged
@@ -292,7 +291,7 @@ def dashboard(request):
 @login_required
 def unit_page(request, code: str):
     unit = access.unit_or_404(request.user, code, access.VIEW)
-    plan = _plan()
+    plan = _plan(request)
     year = _year(request, plan)
 
     def body() -> str:
@@ -301,7 +300,7 @@ def unit_page(request, code: str):
         return render_to_string("web/dashboard/_unit.html", context, request)
 
     context = {"plan": plan, "unit": unit, "year": year}
-    context["body"] = fragments.kept(request, "unit", (unit.code, year), body)
+    context["body"] = fragments.kept(request, "unit", (plan.code, unit.code, year), body)
     return render(request, "web/dashboard/unit.html", context)
 
 
@@ -339,7 +338,7 @@ def _lineage(user, unit: OrgUnit) -> dict:
 @login_required
 def indicator_records(request, code: str, indicator: str):
     unit = access.unit_or_404(request.user, code, access.VIEW)
-    plan = _plan()
+    plan = _plan(request)
     year = _year(request, plan)
     index, spec = _spec(plan, indicator)
     found = engine.cached_subtree(plan, unit.code, [year], depth=0)[unit.code][year][index]
@@ -362,7 +361,7 @@ def indicator_records(request, code: str, indicator: str):
 @login_required
 def indicator_chart(request, code: str, indicator: str):
     unit = access.unit_or_404(request.user, code, access.VIEW)
-    plan = _plan()
+    plan = _plan(request)
     year = _year(request, plan)
     index, spec = _spec(plan, indicator)
     per_year = engine.cached_subtree(plan, unit.code, _span(plan, year), depth=0)[unit.code]
@@ -377,7 +376,7 @@ def indicator_chart(request, code: str, indicator: str):
 @require_GET
 @login_required
 def plan_page(request):
-    plan = _plan()
+    plan = _plan(request)
     plan = (
         Plan.objects.select_related("owner", "reporting_rule")
         .prefetch_related(

@@ -10,7 +10,6 @@ browser and mail client keeps it intact.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.management.base import CommandError
 from django.http import Http404, HttpResponse
 from django.urls import re_path
 from django.utils.http import content_disposition_header
@@ -21,16 +20,13 @@ from kehoach.documents import DocumentError
 from kehoach.documents.pdf import ConversionError
 from kehoach.documents.report import CONTENT_TYPES, build_report, filename
 from kehoach.plans import scope
-from kehoach.reporting.selection import default_plan
+from kehoach.web.plans import plan_of_request
 
 
 @require_GET
 @login_required
 def report_file(request, year: str, fmt: str):
-    try:
-        plan = default_plan()
-    except CommandError:
-        raise Http404 from None
+    plan = plan_of_request(request)
     year = int(year)
     if not plan.period_start <= year <= plan.last_year:
         raise Http404

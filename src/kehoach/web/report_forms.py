@@ -4,7 +4,6 @@ report page and the lead office's review page)."""
 import re
 
 from django import forms
-from django.core.management.base import CommandError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -27,8 +26,9 @@ from kehoach.reporting.models import (
     TaskStatus,
     UnitReport,
 )
-from kehoach.reporting.selection import default_plan
 from kehoach.reporting.workflow import ENTRY_FIELDS, report_for
+from kehoach.web.plans import plan_of_request
+from kehoach.web.report_values import value_rows
 
 TEXT_FIELDS = ("result", "difficulties", "proposals")
 FILE_KINDS = {
@@ -161,24 +161,23 @@ class ReturnForm(forms.Form):
 # ---------------------------------------------------------------- loading and showing
 
 
-def plan_and_period(year: int):
-    """The default plan and its period of ``year``; 404 outside the plan's years."""
-    try:
-        plan = default_plan()
-    except CommandError:
-        raise Http404 from None
+def plan_and_period(request, year: int):
+    """The request's plan (``web.plans``) and its period of ``year``; 404 outside the plan's
+    years."""
+    plan = plan_of_request(request)
     if year not in plan.years():
         raise Http404
     return plan, ReportingPeriod.open(plan, year)
 
 
-def load_report(user, code: str, year: int, action: str = "view"):
+def load_report(request, code: str, year: int, action: str = "view"):
     """(plan, period, unit, report) for a page, through the access rule.
 
     The unit's own editors get the report (created empty on first use); anybody else only an
     existing one they may read (drafts are private to their unit: 404).
     """
-    plan, period = plan_and_period(year)
+    user = request.user
+    plan, period = plan_and_period(request, year)
     unit = access.unit_or_404(user, code, access.VIEW)
     if access.can(user, access.EDIT_REPORT, unit):
         report = report_for(period, unit)
@@ -246,4 +245,5 @@ def report_context(report: UnitReport, plan) -> dict:
         "transitions": report.transitions.select_related("by").order_by("at", "pk"),
         "versions": versions,
         "entry_labels": {name: entry_label(name) for name in ENTRY_FIELDS},
+        "value_rows": value_rows(plan, report.org_unit, period.year),
     }

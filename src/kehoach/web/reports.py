@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -25,7 +25,8 @@ from kehoach.reporting import attachments as evidence
 from kehoach.reporting.models import TaskStatus, UnitReport
 from kehoach.reporting.workflow import Conflict, IllegalTransition, compare, save_draft, submit
 
-from . import reviewing
+from . import report_values, reviewing
+from .plans import plan_of_request, plan_query, plans_of_units
 from .report_forms import (
     AttachmentForm,
     ReportForm,
@@ -39,7 +40,8 @@ from .report_forms import (
 
 
 def _url(report: UnitReport) -> str:
-    return reverse("web:report", args=[report.org_unit.code, report.period.year])
+    url = reverse("web:report", args=[report.org_unit.code, report.period.year])
+    return url + plan_query(report.period.plan)
 
 
 @login_required
@@ -53,18 +55,29 @@ def my_report(request):
     unit = access.home_unit(request.user)
     if unit is None:
         return render(request, "web/reports/no_unit.html", status=404)
+    if not request.GET.get("plan"):
+        plans = plans_of_units({unit.pk})
+        if len(plans) > 1:  # the unit reports for several plans: which one?
+            links = [
+                (p, reverse("web:my_report") + f"?year={year}" + plan_query(p, "&")) for p in plans
+            ]
+            return render(request, "web/reports/choose_plan.html", {"unit": unit, "links": links})
+    plan = plan_of_request(request)
     if unit.valid_to is not None and unit.valid_to < timezone.localdate():
         # the unit has ended: its last year, read-only, and who carries on
         last = UnitReport.objects.filter(org_unit=unit, period__year__lte=year)
         year = last.aggregate(last=Max("period__year"))["last"] or min(year, unit.valid_to.year)
-    return redirect("web:report", code=unit.code, year=year)
+    return redirect(reverse("web:report", args=[unit.code, year]) + plan_query(plan))
 
 
-def _page(request, plan, report, *, form=None, status=200, **extra):
-    """Render the report page: the form when the user may edit it, read-only otherwise."""
+def _page(request, plan, report, *, form=None, status=200, typed=None, **extra):
+    """Render the report page: the form when the user may edit it, read-only otherwise;
+    ``typed``: the values' cells as typed (kept after a refusal)."""
     user = request.user
     context = report_context(report, plan)
     unit = report.org_unit
+    if typed is not None:
+        context["value_rows"] = report_values.value_rows(plan, unit, report.period.year, typed)
     editable = not report.locked and access.can(user, access.EDIT_REPORT, unit)
     if editable and form is None:
         form = ReportForm(
@@ -156,7 +169,7 @@ def report_page(request, code: str, year: int):
     happen; the confirmation page posts ``confirm=1`` with the saved version (``saved=1``), and
     a form posted with ``confirm=1`` is saved and submitted at once.
     """
-    plan, _period, _unit, report = load_report(request.user, code, year)
+    plan, _period, _unit, report = load_report(request, code, year)
     if request.method != "POST":
         return _page(request, plan, report)
     submitting = request.POST.get("action") == "submit"
@@ -169,12 +182,14 @@ def report_page(request, code: str, year: int):
     tasks = report_context(report, plan)["tasks"]
     entries = {e.task_id: e for e in report.entries.all()}
     form = ReportForm(request.POST, tasks=tasks, entries=entries, submitting=submitting)
+    unit, year = report.org_unit, report.period.year
+    typed = report_values.typed_values(request.POST, plan, unit, year)
     if report.locked:
         messages.error(request, _("This report has been submitted and can no longer be edited."))
         return _page(request, plan, report, unsaved=form, status=409)
     if not form.is_valid():
         messages.error(request, _("Please correct the marked fields; nothing was saved."))
-        return _page(request, plan, report, form=form, status=400)
+        return _page(request, plan, report, form=form, typed=typed, status=400)
     try:
         with transaction.atomic():
             report = save_draft(
@@ -184,8 +199,15 @@ def report_page(request, code: str, year: int):
                 general_assessment=form.cleaned_data["general_assessment"],
                 entries=form.entries(),
             )
+            report_values.store(plan, unit, year, typed)  # all or nothing, with the draft
             if submitting and confirmed:
                 report = submit(report, by=request.user)
+    except report_values.Refused as exc:
+        report.refresh_from_db()
+        messages.error(request, _("Some values were refused; nothing was saved."))
+        return _page(
+            request, plan, report, form=form, typed=typed, value_problems=exc.messages, status=400
+        )
     except Conflict as exc:
         report.refresh_from_db()
         if report.locked:  # someone submitted it meanwhile: keep the text to copy from
@@ -195,7 +217,7 @@ def report_page(request, code: str, year: int):
         form = ReportForm(data, tasks=tasks, entries=entries, submitting=submitting)
         form.is_valid()
         form.show_current(report)
-        return _page(request, plan, report, form=form, conflict=str(exc), status=409)
+        return _page(request, plan, report, form=form, typed=typed, conflict=str(exc), status=409)
     except IllegalTransition as exc:
         report.refresh_from_db()
         messages.error(request, str(exc))
@@ -215,7 +237,7 @@ def report_page(request, code: str, year: int):
 @login_required
 @require_POST
 def attach_file(request, code: str, year: int):
-    _plan, _period, _unit, report = load_report(request.user, code, year, access.EDIT_REPORT)
+    _plan, _period, _unit, report = load_report(request, code, year, access.EDIT_REPORT)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to attach."))
@@ -244,7 +266,7 @@ def attach_file(request, code: str, year: int):
 @login_required
 @require_GET
 def attachment_file(request, code: str, year: int, pk: int):
-    _plan, _period, _unit, report = load_report(request.user, code, year)
+    _plan, _period, _unit, report = load_report(request, code, year)
     attachment = get_object_or_404(report.attachments, pk=pk)
     return FileResponse(
         attachment.file.open("rb"),
@@ -287,7 +309,7 @@ def _shown(key: str, value: str) -> str:
 @login_required
 @require_GET
 def versions(request, code: str, year: int):
-    plan, _period, _unit, report = load_report(request.user, code, year)
+    plan, _period, _unit, report = load_report(request, code, year)
     found = {v.number: v for v in report.versions.select_related("submitted_by")}
     numbers = sorted(found)
     asked = {key: request.GET.get(key) for key in ("a", "b")}
@@ -320,8 +342,11 @@ def versions(request, code: str, year: int):
 @login_required
 @require_GET
 def form_xlsx(request, code: str, year: int):
-    plan, _period, unit, report = load_report(request.user, code, year, access.EDIT_REPORT)
-    data = excel.build_report_form(report, report_context(report, plan)["tasks"])
+    plan, _period, unit, report = load_report(request, code, year, access.EDIT_REPORT)
+    tasks = report_context(report, plan)["tasks"]
+    with translation.override("vi"):  # the form is in Vietnamese, whatever the interface
+        cells = report_values.excel_cells(plan, unit, year)
+    data = excel.build_report_form(report, tasks, cells)
     response = HttpResponse(data, content_type=excel.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{unit.code}-{year}.xlsx"'
     return response
@@ -330,7 +355,7 @@ def form_xlsx(request, code: str, year: int):
 @login_required
 @require_POST
 def upload_form(request, code: str, year: int):
-    plan, period, unit, report = load_report(request.user, code, year, access.EDIT_REPORT)
+    plan, period, unit, report = load_report(request, code, year, access.EDIT_REPORT)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose the filled-in Excel form to upload."))
@@ -350,15 +375,21 @@ def upload_form(request, code: str, year: int):
             plan=plan.code,
             tasks=[t.code for t in tasks],
         )
-        save_draft(
-            report,
-            expected_version=filled.version,
-            by=request.user,
-            general_assessment=filled.general_assessment,
-            entries=_kept(filled.entries, report),
-        )
+        with transaction.atomic():  # the tasks and the values: all or nothing
+            save_draft(
+                report,
+                expected_version=filled.version,
+                by=request.user,
+                general_assessment=filled.general_assessment,
+                entries=_kept(filled.entries, report),
+            )
+            report_values.store_cells(plan, unit, filled.values)
     except InvalidFile as exc:
         return _page(request, plan, report, upload_error=exc, status=400)
+    except report_values.Refused as exc:
+        report.refresh_from_db()
+        refused = InvalidFile(upload.name, exc.problems)
+        return _page(request, plan, report, upload_error=refused, status=400)
     except (Conflict, IllegalTransition) as exc:
         report.refresh_from_db()
         return _page(request, plan, report, conflict=str(exc), status=409)

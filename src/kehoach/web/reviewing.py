@@ -19,6 +19,7 @@ from kehoach.reporting.completeness import completeness
 from kehoach.reporting.models import ReportState
 from kehoach.reporting.workflow import IllegalTransition, accept, return_report
 
+from .plans import plan_query
 from .report_forms import (
     ReturnForm,
     load_report,
@@ -42,7 +43,7 @@ def _may_review(user, plan, year: int) -> bool:
 @login_required
 def review_list(request):
     year = _year(request)
-    plan, period = plan_and_period(year)
+    plan, period = plan_and_period(request, year)
     if not _may_review(request.user, plan, year):
         raise PermissionDenied(access.ended_notice(request.user))
     state = request.GET.get("state", "")
@@ -109,6 +110,7 @@ def _confirm(request, report, action: str, reason: str = ""):
         "fields": {"action": action, "reason": reason} if reason else {"action": action},
         "confirm_label": label,
         "back_url": reverse("web:review_report", args=[report.org_unit.code, report.period.year])
+        + plan_query(report.period.plan)
         + "#decide",
     }
     return render(request, "web/reports/confirm.html", context)
@@ -122,7 +124,7 @@ def review_report(request, code: str, year: int):
     action = request.POST.get("action") if request.method == "POST" else None
     confirmed = request.method == "POST" and request.POST.get("confirm") == "1"
     plan, _period, _unit, report = load_report(
-        request.user, code, year, access.REVIEW_REPORT if request.method == "POST" else access.VIEW
+        request, code, year, access.REVIEW_REPORT if request.method == "POST" else access.VIEW
     )
     return_form = ReturnForm()
     status = 200
@@ -146,7 +148,7 @@ def review_report(request, code: str, year: int):
             messages.error(request, str(exc))
         if done:
             messages.success(request, done % {"unit": report.org_unit.name})
-            return redirect(f"{reverse('web:review')}?year={year}")
+            return redirect(f"{reverse('web:review')}?year={year}{plan_query(plan, '&')}")
         report.refresh_from_db()
         status = 400
     context = report_context(report, plan)

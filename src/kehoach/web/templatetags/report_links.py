@@ -8,13 +8,13 @@ by users who see the same units, not by those who may do the same things).
 """
 
 from django import template
-from django.core.management.base import CommandError
+from django.http import Http404
 from django.urls import reverse
 
 from kehoach.accounts import access
 from kehoach.documents.report import FORMATS
 from kehoach.plans import scope
-from kehoach.reporting.selection import default_plan
+from kehoach.web.plans import plan_of_request, plan_query
 
 register = template.Library()
 
@@ -26,9 +26,9 @@ def report_links(context, year) -> dict:
     if user is None or not user.is_authenticated:
         return {"links": []}
     try:
-        plan = default_plan()
+        plan = plan_of_request(request)
         year = int(year)
-    except (CommandError, TypeError, ValueError):
+    except (Http404, TypeError, ValueError):
         return {"links": []}
     if year not in plan.years():
         return {"links": []}
@@ -36,6 +36,7 @@ def report_links(context, year) -> dict:
     if owner is None or not access.can(user, access.BUILD_REPORT, owner):
         return {"links": []}
     links = [
-        (fmt, reverse("web:report_file", kwargs={"year": str(year), "fmt": fmt})) for fmt in FORMATS
+        (fmt, reverse("web:report_file", kwargs={"year": str(year), "fmt": fmt}) + plan_query(plan))
+        for fmt in FORMATS
     ]
     return {"year": year, "links": links}
