@@ -74,3 +74,20 @@ def test_it_shows_the_contributions_in_the_api_and_only_where_linked(cascade):
     assert "contributions" not in by_code["CT1"]
     lower = client.get("/api/indicators/", {"plan": "KH-XA-A", "year": 2024}).json()
     assert all("contributions" not in i for i in lower["indicators"])
+
+
+def test_it_shows_the_contributions_on_the_province_page_and_the_target_on_the_communes(
+    cascade,
+):
+    leader = get_user_model().objects.create_user("lanhdao", password="pw-12345678")
+    Membership.objects.create(
+        user=leader, org_unit=OrgUnit.objects.get(code="TINH"), role="leadership"
+    )
+    client = Client()
+    client.force_login(leader)
+    page = client.get("/dashboard/", {"plan": "KH-TINH", "year": 2024})
+    assert page.status_code == 200
+    card = page.content.decode().split('aria-labelledby="card-CT5"')[1].split("</article>")[0]
+    assert "KH-XA-A" in card and "KH-XA-B" in card and "66,7%" in card
+    lower = client.get("/plan/", {"plan": "KH-XA-A"}).content.decode()
+    assert "KH-TINH · CT5" in lower

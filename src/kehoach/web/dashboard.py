@@ -35,13 +35,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kehoach.accounts import access
+from kehoach.lib.numbers import format_percent
 from kehoach.lib.text import fold
 from kehoach.metrics import charts, core, engine
 from kehoach.metrics import facts as F
+from kehoach.metrics.contributions import contributions_to
 from kehoach.metrics.labels import format_target, format_value, status_label
 from kehoach.orgunits.models import OrgUnit
 from kehoach.orgunits.rows import load_lineage
 from kehoach.plans import scope
+from kehoach.plans.links import link_rows
 from kehoach.plans.models import Plan, TaskGroup, TimeBasis
 from kehoach.plans.planfile import DEFAULT_PLAN_CODE
 from kehoach.reporting.completeness import completeness
@@ -111,6 +114,27 @@ def _card_chart(spec: F.IndicatorSpec, points: tuple, prefix: str, language: str
     return charts.inline_svg(_chart_svg(spec, series), label=label, prefix=prefix)
 
 
+def _dec(x) -> Decimal | None:
+    """A JSON number (int or float) back as a Decimal for the formatters."""
+    return None if x is None else Decimal(str(x))
+
+
+def _with_contributions(plan, year: int, unit: OrgUnit, specs, cards: list[dict]) -> list[dict]:
+    """Each card of an indicator that lower plans count toward lists what each contributes
+    (``metrics.contributions``: the same answer as the API's)."""
+    lower = contributions_to(plan, year, unit.code)
+    for spec, card in zip(specs, cards, strict=True):
+        card["contributions"] = [
+            {
+                **c,
+                "value_text": format_value(_dec(c["value"]), spec.unit),
+                "share_text": None if c["share"] is None else format_percent(_dec(c["share"]), 1),
+            }
+            for c in lower.get(spec.code, [])
+        ]
+    return cards
+
+
 def _card(spec: F.IndicatorSpec, per_year: dict, year: int, index: int, unit: OrgUnit) -> dict:
     """One indicator card: the value of ``year`` judged, and its chart over the years."""
     v = per_year[year][index]
@@ -160,6 +184,7 @@ def _unit_context(request, plan: Plan, unit: OrgUnit, year: int) -> dict:
     for c in children:
         if c.code not in results:  # in the scope through the lineage, not below by parent
             results[c.code] = engine.cached_subtree(plan, c.code, span, depth=0)[c.code]
+    cards = [_card(spec, own, year, i, unit) for i, spec in enumerate(specs)]
     rows = [{"unit": unit, "cells": _cells(own[year]), "total": True}]
     rows += [{"unit": c, "cells": _cells(results[c.code][year])} for c in children]
     return {
@@ -168,7 +193,7 @@ def _unit_context(request, plan: Plan, unit: OrgUnit, year: int) -> dict:
         "year": year,
         "years": list(plan.years()),
         "specs": specs,
-        "cards": [_card(spec, own, year, i, unit) for i, spec in enumerate(specs)],
+        "cards": _with_contributions(plan, year, unit, specs, cards),
         "rows": rows,
         "has_children": bool(children),
     }
@@ -390,13 +415,16 @@ def plan_page(request):
         )
         .get(pk=plan.pk)
     )
+    serves: dict[str, list[str]] = {}  # the higher plans' indicators each one counts toward
+    for link in link_rows([plan]):
+        serves.setdefault(link.lower[1], []).append(f"{link.higher[0]} · {link.higher[1]}")
     indicators = []
     for ind in plan.indicators.all():
         targets = [
             {"text": format_target(_core_target(t), ind.unit), "note": t.note}
             for t in ind.targets.all()
         ]
-        indicators.append({"i": ind, "targets": targets})
+        indicators.append({"i": ind, "targets": targets, "serves": serves.get(ind.code, [])})
     objectives = list(plan.objectives.all())
     context = {
         "plan": plan,
