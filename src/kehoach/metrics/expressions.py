@@ -40,7 +40,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
-from typing import Any
+from typing import Any, ClassVar
 
 MAX_LENGTH = 500
 MAX_DEPTH = 30
@@ -148,6 +148,7 @@ class _Chain:
     first: Node
     rest: tuple[tuple[str, Node], ...]
     OPS = ""
+    BRACKETED: ClassVar[tuple[type, ...]] = ()
 
     def __post_init__(self) -> None:
         if not self.rest:
@@ -160,7 +161,8 @@ class _Chain:
             object.__setattr__(self, "rest", inner.rest + self.rest)
 
     def _needs_parentheses(self, node: Node) -> bool:
-        raise NotImplementedError
+        """A term of a chain is bracketed when it is a chain of this precedence or lower."""
+        return isinstance(node, self.BRACKETED)
 
     def _part(self, node: Node) -> str:
         return f"({node})" if self._needs_parentheses(node) else str(node)
@@ -173,16 +175,14 @@ class _Chain:
 class Sum(_Chain):
     OPS = "+-"
 
-    def _needs_parentheses(self, node: Node) -> bool:
-        return isinstance(node, Sum)
-
 
 @dataclass(frozen=True)
 class Product(_Chain):
     OPS = "*/"
 
-    def _needs_parentheses(self, node: Node) -> bool:
-        return isinstance(node, Sum | Product)
+
+Sum.BRACKETED = (Sum,)  # a - (b - c): a sum inside a sum keeps its brackets
+Product.BRACKETED = (Sum, Product)  # a * (b + c), a / (b * c)
 
 
 Node = Number | Element | Fact | Negative | Sum | Product
