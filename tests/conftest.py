@@ -1,16 +1,24 @@
 """The standard cast for tests: the default plan loaded, and factories for the rest."""
 
 import io
+import os
 
 import pytest
 from django.core.management import call_command
 
 from kehoach.plans.planfile import load_default_plan
 
+# A fixed audit key (never a key file in the working directory), for the servers and commands
+# tests start in other processes too.
+AUDIT_KEY = "test-audit-key-0123456789abcdef0123456789abcdef"
+os.environ["KEHOACH_AUDIT_KEY"] = AUDIT_KEY
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_self_contained(settings):
-    """Tests hash passwords quickly and serve static files without a collectstatic run."""
+    """Tests hash passwords quickly, serve static files without a collectstatic run and seal
+    the audit chain with a fixed key."""
+    settings.AUDIT_KEY = AUDIT_KEY
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,

@@ -7,6 +7,9 @@ Environment variables:
     ALLOWED_HOSTS  comma-separated; default 127.0.0.1,localhost,[::1]
     HTTPS          true behind TLS: secure cookies, HSTS and redirect to https
     EMAIL_URL      smtp://user:pass@host:port (default: console backend)
+    KEHOACH_AUDIT_KEY       the audit chain's HMAC key; else read from (or made in) the file
+    KEHOACH_AUDIT_KEY_FILE  default .audit_key in the data directory (mode 0600; never in the
+                            database, never in a backup: keep a copy of it apart)
 """
 
 import datetime
@@ -42,6 +45,10 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The audit chain's key (kehoach.audit.sealing): outside the database by design.
+AUDIT_KEY = env.str("KEHOACH_AUDIT_KEY", default="")
+AUDIT_KEY_FILE = Path(env.str("KEHOACH_AUDIT_KEY_FILE", default=str(DATA_DIR / ".audit_key")))
+AUDIT_CHECKPOINT_FILE = DATA_DIR / "audit-checkpoints.txt"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
 INSTALLED_APPS = [
@@ -80,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "kehoach.audit.context.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from kehoach.audit.trail import verify
+from kehoach.audit.verification import verify
 from kehoach.exchange.exporting import export_data
 from kehoach.metrics.engine import compute_all
 from kehoach.plans.models import Plan

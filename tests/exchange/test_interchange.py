@@ -695,7 +695,8 @@ def test_it_imports_in_bulk_not_record_by_record(
     default_plan, write_file, django_assert_max_num_queries
 ):
     path = write_file(_many(1500))
-    with django_assert_max_num_queries(80):  # inserts go in batches; 3,051 rows
+    # inserts go in batches; 3,051 rows and their 3,051 audit entries (a few queries per list)
+    with django_assert_max_num_queries(120):
         import_file(path)
     assert Startup.objects.count() == BudgetLine.objects.count() == 1500
     with django_assert_max_num_queries(12):  # nothing to write: a few reads
@@ -708,7 +709,8 @@ def test_it_updates_in_bulk(default_plan, write_file, django_assert_max_num_quer
     import_data(copy.deepcopy(data))
     for entry in data["startups"]:
         entry["founder"] = "Ai đó"
-    with django_assert_max_num_queries(30):
+    # 1,200 audit entries too: on SQLite Django inserts ~70 per query (999 parameters)
+    with django_assert_max_num_queries(50):
         summary = import_data(data)
     assert summary.counts["startups"].updated == 1200
     assert Startup.objects.filter(founder="Ai đó").count() == 1200

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from kehoach.audit import trail
+from kehoach.audit import verification
 from kehoach.audit.models import AuditEntry
 from kehoach.exchange.exporting import export_data
 from kehoach.exchange.importing import import_data
@@ -134,7 +134,7 @@ def test_it_audits_what_it_writes_in_one_chain(health):
     assert "TRE5_RA_LOP · XA · 2025" in entries[0].object_repr
     stored = DataValue.objects.values_list("pk", flat=True)
     assert {e.object_pk for e in entries} == {str(pk) for pk in stored}
-    assert trail.verify() is None
+    assert verification.verify() is None
 
 
 def test_it_changes_nothing_when_the_same_values_are_imported_again(health, dump_db):
@@ -158,7 +158,7 @@ def test_it_updates_only_the_values_that_differ_and_audits_them(health):
     updates = [e for e in _audited() if e.action == "update"]
     assert (updates[0].before["value"], updates[0].after["value"]) == ("499.000000", "500")
     assert updates[1].after["comment"] == "Đã rà soát"
-    assert trail.verify() is None
+    assert verification.verify() is None
 
 
 def test_it_reads_default_as_the_default_plan(default_plan, health):

@@ -1,17 +1,18 @@
-"""An append-only audit trail, chained by hashes.
+"""An append-only audit trail, chained by keyed hashes.
 
-Each entry records who changed what, when, and the values before and after. Its ``hash`` is
-SHA-256 over the previous entry's hash and the entry's own canonical content, so changing or
-deleting any entry breaks the chain from that point: ``kehoach verify_audit`` names the first
-entry that does not fit.
+Each entry records who changed what, how (``via``), when, and the values before and after. Its
+``hash`` is HMAC-SHA256 (``sealing.seal``, a key outside the database) over every other field,
+the previous entry's hash included, so changing, inserting or deleting any entry breaks the
+chain from that point, and nobody without the key can forge a chain that fits:
+``kehoach verify_audit`` names the first entry that does not fit. The head row names the last
+entry and carries its own seal, so cutting off the tail shows too.
 """
-
-import hashlib
-import json
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from . import sealing
 
 GENESIS = "0" * 64
 
@@ -21,6 +22,7 @@ class AuditEntry(models.Model):
         CREATE = "create", _("Created")
         UPDATE = "update", _("Changed")
         DELETE = "delete", _("Deleted")
+        RESTORE = "restore", _("Restored from a backup")
 
     seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
     at = models.DateTimeField(_("at"))
@@ -29,12 +31,13 @@ class AuditEntry(models.Model):
         verbose_name=_("by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,  # the user id is sealed: never rewritten
         related_name="+",
         db_constraint=False,
     )
     username = models.CharField(_("username"), max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=6, choices=Action.choices)
+    via = models.CharField(_("made through"), max_length=255, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     model = models.CharField(_("record type"), max_length=100)
     object_pk = models.CharField(_("record"), max_length=64)
     object_repr = models.CharField(_("description"), max_length=255, blank=True)
@@ -52,23 +55,25 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.model}:{self.object_pk}"
 
-    def content(self) -> dict:
-        """What the hash covers (everything but the hashes themselves)."""
+    def content(self, prev_hash: str) -> dict:
+        """What the seal covers: every field but the seal itself (and the row id)."""
         return {
             "seq": self.seq,
             "at": self.at.isoformat(),
+            "user_id": self.user_id,
             "username": self.username,
+            "via": self.via,
             "action": self.action,
             "model": self.model,
             "object_pk": str(self.object_pk),
             "object_repr": self.object_repr,
             "before": self.before,
             "after": self.after,
+            "prev_hash": prev_hash,
         }
 
     def compute_hash(self, prev_hash: str) -> str:
-        canonical = json.dumps(self.content(), sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+        return sealing.seal("entry", self.content(prev_hash))
 
 
 class AuditHead(models.Model):
@@ -77,6 +82,15 @@ class AuditHead(models.Model):
 
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS)
+    tag = models.CharField(max_length=64, blank=True)  # the head's own seal
 
     def __str__(self) -> str:
         return f"#{self.last_seq} {self.last_hash[:12]}"
+
+    def compute_tag(self) -> str:
+        return sealing.seal("head", {"seq": self.last_seq, "hash": self.last_hash})
+
+    def move_to(self, seq: int, hash: str) -> None:
+        self.last_seq, self.last_hash = seq, hash
+        self.tag = self.compute_tag()
+        self.save(update_fields=["last_seq", "last_hash", "tag"])

@@ -1,7 +1,16 @@
-"""Every save and delete of the audited models goes into the trail, with the request's user.
+"""Every save and delete of the audited models goes into the trail, with who and how
+(``context``: the request's user and web/api/admin, or the command, import, restore...).
 
 Code that changes rows with ``QuerySet.update`` (the report workflow) records them itself with
-``record``. Bulk imports record through ``record_many``.
+``record``. Bulk writes record through ``record_many`` (when they hold the instances) or
+``bulk.watching`` (rows read before and after).
+
+What is audited: every model whose rows are the users' data or decide what they see and may
+do (the plan and everything in it, units and their reorganisations, registers, reports and
+their assignment, memberships). Left out: the audit trail itself, derived rows (report
+versions, search text, indicator caches), the log of reminders sent, DHIS2's mirrored values
+(a copy of another system's data, re-read at will), and Django's own tables (sessions, login
+attempts, tokens).
 """
 
 from django.apps import apps
@@ -12,16 +21,29 @@ from kehoach.registers.catalogue import REGISTERS
 from . import trail
 
 AUDITED = [
+    "accounts.Membership",
     "orgunits.OrgUnit",
+    "orgunits.OrgUnitName",
+    "orgunits.ReorganisationEvent",
+    "orgunits.EventUnit",
     "plans.Plan",
     "plans.PlanTenure",
+    "plans.LegalBasis",
     "plans.DataElement",
     "plans.Objective",
     "plans.Indicator",
+    "plans.IndicatorLink",
     "plans.Target",
     "plans.TaskGroup",
     "plans.Task",
+    "plans.FundingSource",
+    "plans.ReportingRule",
+    "plans.Duty",
+    "plans.Recipient",
     *(register.label for register in REGISTERS),  # every register of the catalogue
+    "reporting.ReportingPeriod",
+    "reporting.UnitPlan",
+    "reporting.UnitPlanTask",
     "reporting.UnitReport",
     "reporting.TaskEntry",
     "reporting.Transition",
@@ -43,17 +65,6 @@ def values(instance) -> dict:
     return found
 
 
-def current_user():
-    try:
-        from simple_history.models import HistoricalRecords
-
-        request = getattr(HistoricalRecords.context, "request", None)
-    except ImportError:  # pragma: no cover
-        request = None
-    user = getattr(request, "user", None)
-    return user if getattr(user, "is_authenticated", False) else None
-
-
 def record(instance, before: dict | None, *, user=None, action: str | None = None) -> None:
     after = values(instance)
     if before is not None and trail.plain(before) == trail.plain(after) and action is None:
@@ -64,7 +75,7 @@ def record(instance, before: dict | None, *, user=None, action: str | None = Non
         instance.pk,
         before=before,
         after=after,
-        user=user or current_user(),
+        user=user,
         object_repr=str(instance),
     )
 
@@ -88,7 +99,7 @@ def record_many(changes: list[tuple], *, user=None) -> int:
                 object_repr=str(instance),
             )
         )
-    return trail.append_many(pending, user=user or current_user())
+    return trail.append_many(pending, user=user)
 
 
 def _pre_save(sender, instance, raw=False, **kwargs):
@@ -111,7 +122,6 @@ def _post_delete(sender, instance, **kwargs):
         instance._meta.label,
         instance.pk,
         before=values(instance),
-        user=current_user(),
         object_repr=str(instance),
     )
 

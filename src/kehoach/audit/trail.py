@@ -1,4 +1,4 @@
-"""Appending to and checking the audit chain."""
+"""Appending to the audit chain. Checking it: ``verification.py``."""
 
 import datetime
 import json
@@ -8,7 +8,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from .models import GENESIS, AuditEntry, AuditHead
+from . import context
+from .models import AuditEntry, AuditHead
 
 
 def plain(values: dict | None) -> dict | None:
@@ -16,6 +17,39 @@ def plain(values: dict | None) -> dict | None:
     if values is None:
         return None
     return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+
+
+def _now() -> datetime.datetime:
+    # milliseconds: what JSON backups keep, so a restored chain still verifies
+    at = timezone.now()
+    return at.replace(microsecond=at.microsecond // 1000 * 1000)
+
+
+def _who(user) -> tuple[int | None, str, str]:
+    """(user id, username, via) of an entry: the user given, else the context's."""
+    actor = context.current()
+    if user is None:
+        user = actor.user_or_none()
+    if getattr(user, "pk", None):
+        return user.pk, user.username, actor.via
+    return None, actor.name if user is None else "", actor.via
+
+
+def _locked_head() -> AuditHead:
+    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    return head
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An entry to append (``append_many``)."""
+
+    action: str
+    model: str
+    object_pk: object
+    before: dict | None = None
+    after: dict | None = None
+    object_repr: str = ""
 
 
 def append(
@@ -29,40 +63,8 @@ def append(
     object_repr: str = "",
     at: datetime.datetime | None = None,
 ) -> AuditEntry:
-    with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        at = at or timezone.now()
-        entry = AuditEntry(
-            seq=head.last_seq + 1,
-            # milliseconds: what JSON backups keep, so a restored chain still verifies
-            at=at.replace(microsecond=at.microsecond // 1000 * 1000),
-            user=user if getattr(user, "pk", None) else None,
-            username=getattr(user, "username", "") or "",
-            action=action,
-            model=model,
-            object_pk=str(object_pk),
-            object_repr=object_repr[:255],
-            before=plain(before),
-            after=plain(after),
-            prev_hash=head.last_hash,
-        )
-        entry.hash = entry.compute_hash(head.last_hash)
-        entry.save()
-        head.last_seq, head.last_hash = entry.seq, entry.hash
-        head.save(update_fields=["last_seq", "last_hash"])
-    return entry
-
-
-@dataclass(frozen=True)
-class Pending:
-    """An entry to append with others in one go (``append_many``)."""
-
-    action: str
-    model: str
-    object_pk: object
-    before: dict | None = None
-    after: dict | None = None
-    object_repr: str = ""
+    item = Pending(action, model, object_pk, before, after, object_repr)
+    return _append([item], user=user, at=at)[0]
 
 
 def append_many(pending: list[Pending], *, user=None, batch_size: int = 1000) -> int:
@@ -71,10 +73,14 @@ def append_many(pending: list[Pending], *, user=None, batch_size: int = 1000) ->
     a few queries, not three per record. Every entry gets the same instant. Returns how many."""
     if not pending:
         return 0
+    return len(_append(pending, user=user, batch_size=batch_size))
+
+
+def _append(pending, *, user=None, at=None, batch_size: int = 1000) -> list[AuditEntry]:
+    user_id, username, via = _who(user)
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        at = timezone.now()
-        at = at.replace(microsecond=at.microsecond // 1000 * 1000)
+        head = _locked_head()
+        at = _now() if at is None else at.replace(microsecond=at.microsecond // 1000 * 1000)
         seq, last_hash = head.last_seq, head.last_hash
         entries = []
         for item in pending:
@@ -82,8 +88,9 @@ def append_many(pending: list[Pending], *, user=None, batch_size: int = 1000) ->
             entry = AuditEntry(
                 seq=seq,
                 at=at,
-                user=user if getattr(user, "pk", None) else None,
-                username=getattr(user, "username", "") or "",
+                user_id=user_id,
+                username=username[:150],
+                via=via,
                 action=item.action,
                 model=item.model,
                 object_pk=str(item.object_pk),
@@ -94,30 +101,9 @@ def append_many(pending: list[Pending], *, user=None, batch_size: int = 1000) ->
             )
             entry.hash = last_hash = entry.compute_hash(last_hash)
             entries.append(entry)
-        AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
-        head.last_seq, head.last_hash = seq, last_hash
-        head.save(update_fields=["last_seq", "last_hash"])
-    return len(entries)
-
-
-@dataclass(frozen=True)
-class Break:
-    seq: int
-    problem: str
-
-
-def verify() -> Break | None:
-    """The first entry that was changed, removed or inserted; None when the chain holds."""
-    prev_hash, expected_seq = GENESIS, 1
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
-        if entry.seq != expected_seq:
-            return Break(expected_seq, "missing")
-        if entry.prev_hash != prev_hash:
-            return Break(entry.seq, "unlinked")
-        if entry.compute_hash(prev_hash) != entry.hash:
-            return Break(entry.seq, "changed")
-        prev_hash, expected_seq = entry.hash, entry.seq + 1
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and head.last_seq != expected_seq - 1:
-        return Break(expected_seq, "missing")
-    return None
+        if len(entries) == 1:
+            entries[0].save()
+        else:
+            AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+        head.move_to(seq, last_hash)
+    return entries

@@ -19,6 +19,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kehoach.audit.context import acting
+
 FORMAT = "kehoach-backup/1"
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
 DATA = "data.json"
@@ -78,6 +80,49 @@ def _is_empty() -> bool:
     return not OrgUnit.objects.exists() and not BudgetLine.objects.exists()
 
 
+def _check_and_note_chain(path: Path, manifest: dict) -> None:
+    """The restored audit chain must hold under this installation's key (a backup from before
+    the chain was keyed is checked by its old hashes and sealed); then the restore itself is
+    appended: who restored which file (its SHA-256), made when."""
+    import hashlib
+
+    from kehoach.audit import trail
+    from kehoach.audit.models import AuditEntry, AuditHead
+    from kehoach.audit.resealing import reseal
+    from kehoach.audit.verification import describe, verify
+
+    broken = verify()
+    if broken is not None:
+        reseal(AuditEntry, AuditHead)
+        broken = verify()
+    if broken is not None:
+        raise BackupError(
+            _(
+                "%(file)s: the audit chain in the backup does not hold (%(problem)s). Either "
+                "it was changed, or it was sealed with another audit key: restore with the key "
+                "of the installation that made it (KEHOACH_AUDIT_KEY or its key file)."
+            )
+            % {"file": path, "problem": describe(broken)}
+        )
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    trail.append(
+        "restore",
+        "backups.Backup",
+        path.name[:64],
+        after={
+            "file": path.name,
+            "sha256": digest.hexdigest(),
+            "created_at": manifest.get("created_at"),
+            "rows": manifest.get("rows"),
+            "files": manifest.get("files"),
+        },
+        object_repr=path.name,
+    )
+
+
 def restore(path: str | Path) -> dict:
     path = Path(path)
     try:
@@ -107,7 +152,7 @@ def restore(path: str | Path) -> dict:
         from kehoach.audit.models import AuditEntry, AuditHead
         from kehoach.plans.models import Plan
 
-        with transaction.atomic():
+        with transaction.atomic(), acting(via=f"restore {path.name}"):
             if not _is_empty():
                 raise BackupError(
                     _("The database already holds data; restore goes into an empty database.")
@@ -121,6 +166,7 @@ def restore(path: str | Path) -> dict:
                 data = Path(tmp) / DATA
                 data.write_bytes(archive.read(DATA))
                 call_command("loaddata", str(data), verbosity=0)
+            _check_and_note_chain(path, manifest)
         media_root = Path(settings.MEDIA_ROOT)
         for name in archive.namelist():
             if not name.startswith(MEDIA) or name.endswith("/"):

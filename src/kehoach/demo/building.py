@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from kehoach.accounts.models import Membership, Role
+from kehoach.audit import bulk as audit_bulk
+from kehoach.audit.context import acting
 from kehoach.orgunits.events import apply_event
 from kehoach.orgunits.models import EventUnit, OrgUnit, ReorganisationEvent
 from kehoach.plans.models import Plan
@@ -144,11 +146,16 @@ def build_users(found: dict[str, OrgUnit], password: str) -> list[Login]:
 
 @transaction.atomic
 def build_demo(password: str) -> list[Login]:
+    with acting(via="demo"):
+        return _build_demo(password)
+
+
+def _build_demo(password: str) -> list[Login]:
     found = build_units()
     plan = Plan.objects.filter(code=DEFAULT_PLAN_CODE).first()
     district = found[demo_units.DISTRICT[0]]
     if plan is not None and district.valid_to is None:  # before the district was abolished
-        Plan.objects.filter(pk=plan.pk).update(owner=district)
+        audit_bulk.update(Plan.objects.filter(pk=plan.pk), owner=district)
         plan.refresh_from_db()
         assign_from_plan(plan)  # the district's units write their implementation plans
     build_records(found)

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kehoach.audit import bulk as audit_bulk
 from kehoach.lib.problems import Problem
 from kehoach.orgunits.events import IllegalEvent, apply_event, pending_in_order
 from kehoach.orgunits.models import EventKind, EventUnit, OrgUnit, OrgUnitName, ReorganisationEvent
@@ -293,7 +294,7 @@ def write_events(changes: EventChanges) -> None:
                     previous_parent=unit(parent),
                 )
             )  # fmt: skip
-        EventUnit.objects.bulk_create(links)
+        audit_bulk.create(EventUnit, links)
 
 
 def apply_events(data: dict, changes: EventChanges) -> list[Problem]:

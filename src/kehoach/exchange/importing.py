@@ -23,6 +23,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kehoach.audit import bulk as audit_bulk
+from kehoach.audit.context import acting
 from kehoach.lib.problems import InvalidFile, Problem
 from kehoach.orgunits.models import EventUnit, OrgUnit
 from kehoach.plans import scope
@@ -106,7 +108,7 @@ def import_data(data: Any, name: str = "<data>", dry_run: bool = False) -> Summa
     problems = validation.format_problems(data)
     if problems:
         raise InvalidFile(name, problems)
-    with transaction.atomic():
+    with transaction.atomic(), acting(via=f"import {Path(name).name}"):
         changes, plan_changes, problems = _plan(data)
         known = _known_units(data)
         bad = validation.bad_entries(problems)
@@ -280,7 +282,7 @@ def _change_owner(plan: Plan, owner_id: int | None) -> None:
     if owner_id is not None and PlanTenure.objects.filter(plan=plan).exists():
         scope.hand_over(plan, timezone.localdate(), owner=OrgUnit.objects.get(pk=owner_id))
     else:
-        Plan.objects.filter(pk=plan.pk).update(owner_id=owner_id)
+        audit_bulk.update(Plan.objects.filter(pk=plan.pk), owner_id=owner_id)
 
 
 def _apply(changes: dict[str, Change], plan_changes: dict[str, str | None]) -> None:
@@ -326,7 +328,8 @@ def _apply_units(change: Change) -> None:
         if not ready:  # a loop; validation refuses those, so this cannot happen
             raise RuntimeError("org unit parents form a loop")
         pending = [r for r in pending if not (r["parent"] is None or r["parent"] in units)]
-        OrgUnit.objects.bulk_create(
+        audit_bulk.create(
+            OrgUnit,
             [OrgUnit(**_model_values(ORG_UNITS, r, units, {}, skip=("successor",))) for r in ready],
             batch_size=BATCH,
         )
@@ -342,7 +345,8 @@ def _apply_units(change: Change) -> None:
 
 def _apply_records(change: Change, units: dict, products: dict) -> None:
     spec = change.spec
-    created = spec.model.objects.bulk_create(
+    created = audit_bulk.create(
+        spec.model,
         [spec.model(**_model_values(spec, row, units, products)) for row in change.creates],
         batch_size=BATCH,
     )
@@ -365,6 +369,7 @@ def _bulk_update(spec: ListSpec, updates: list, units: dict, products: dict) -> 
         if stamped:
             obj.updated_at = now
         objs.append(obj)
-    spec.model.objects.bulk_update(
-        objs, [*fields, "updated_at"] if stamped else fields, batch_size=BATCH
-    )
+    with audit_bulk.watching(model=spec.model, pks=[obj.pk for obj in objs]):
+        spec.model.objects.bulk_update(
+            objs, [*fields, "updated_at"] if stamped else fields, batch_size=BATCH
+        )

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kehoach.audit import bulk as audit_bulk
 from kehoach.lib.periods import iso_local
 from kehoach.lib.problems import Problem
 from kehoach.plans.models import Plan
@@ -202,14 +203,17 @@ def apply_reports(changes: ReportChanges, source: str) -> None:
         report.save(update_fields=["unit_name", "general_assessment", "version", "updated_at"])
         tasks = {t.code: t for t in plan.tasks.all()}
         TaskEntry.objects.filter(report=report).delete()
-        TaskEntry.objects.bulk_create(
-            TaskEntry(
-                report=report,
-                task=tasks[t["task"]],
-                status=t["status"],
-                **{name: t.get(name) or "" for name in ENTRY_TEXT},
-            )
-            for t in entry.get("tasks") or []
+        audit_bulk.create(
+            TaskEntry,
+            [
+                TaskEntry(
+                    report=report,
+                    task=tasks[t["task"]],
+                    status=t["status"],
+                    **{name: t.get(name) or "" for name in ENTRY_TEXT},
+                )
+                for t in entry.get("tasks") or []
+            ],
         )
         workflow.arrive(report, entry["state"], history_of(entry), source=source)
 

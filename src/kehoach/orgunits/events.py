@@ -22,6 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kehoach.audit.context import acting
+
 from .models import EventKind, EventUnit, OrgUnit, OrgUnitName, ReorganisationEvent
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -337,12 +339,13 @@ def apply_event(event: ReorganisationEvent, *, at: datetime.datetime | None = No
     problems = check_event(event)
     if problems:
         raise IllegalEvent(event, problems)
-    plan = _Plan(event)
-    plan.check()
-    plan.perform()
-    event.applied_at = at or timezone.now()
-    event.save(update_fields=["applied_at"])
-    event.carried = carry_duties(event)  # what passed on (reporting.succession.Carried)
+    with acting(via=f"event {event.ref or event.pk}"):
+        plan = _Plan(event)
+        plan.check()
+        plan.perform()
+        event.applied_at = at or timezone.now()
+        event.save(update_fields=["applied_at"])
+        event.carried = carry_duties(event)  # what passed on (reporting.succession.Carried)
     return event
 
 

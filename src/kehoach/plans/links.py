@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
+from kehoach.audit import bulk as audit_bulk
 from kehoach.lib.problems import Problem
 
 from .models import Indicator, IndicatorLink, Plan
@@ -70,14 +71,17 @@ def save_links(plan: Plan, data: dict, indicators: dict[str, Indicator]) -> None
     plan.implements = Plan.objects.get(code=higher) if higher else None
     plan.save(update_fields=["implements"])
     IndicatorLink.objects.filter(lower__plan=plan).delete()
-    IndicatorLink.objects.bulk_create(
-        IndicatorLink(
-            lower=indicators[item["code"]],
-            higher=Indicator.objects.get(plan__code=link["plan"], code=link["indicator"]),
-            note=link.get("note", ""),
-        )
-        for item in data["indicators"]
-        for link in item.get("contributes_to", [])
+    audit_bulk.create(
+        IndicatorLink,
+        [
+            IndicatorLink(
+                lower=indicators[item["code"]],
+                higher=Indicator.objects.get(plan__code=link["plan"], code=link["indicator"]),
+                note=link.get("note", ""),
+            )
+            for item in data["indicators"]
+            for link in item.get("contributes_to", [])
+        ],
     )
 
 

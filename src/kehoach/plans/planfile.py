@@ -20,6 +20,8 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kehoach.audit import bulk as audit_bulk
+from kehoach.audit.context import acting
 from kehoach.lib.problems import InvalidFile, Problem, read_text, schema_problems
 from kehoach.metrics import expressions
 from kehoach.metrics.facts import REGISTER_FACTS
@@ -345,6 +347,11 @@ def load_plan(data: dict, name: str = "<plan>") -> Plan:
     problems = link_problems(data) + _reported_value_problems(data)
     if problems:
         raise InvalidFile(name, problems)
+    with acting(via=f"plan file {Path(name).name}"):
+        return _load_plan(data)
+
+
+def _load_plan(data: dict) -> Plan:
     period = data["period"]
     signer = data.get("signer", {})
     funding = data.get("funding", {})
@@ -372,17 +379,20 @@ def load_plan(data: dict, name: str = "<plan>") -> Plan:
     )
     of_plan = {"plan": plan}
     LegalBasis.objects.filter(plan=plan).delete()
-    LegalBasis.objects.bulk_create(
-        LegalBasis(
-            plan=plan,
-            order=i,
-            doc_type=b["doc_type"],
-            number=b["number"],
-            issued_on=_date(b.get("issued_on")),
-            issuer=b.get("issuer", ""),
-            title=b.get("title", ""),
-        )
-        for i, b in enumerate(data.get("legal_bases", []))
+    audit_bulk.create(
+        LegalBasis,
+        [
+            LegalBasis(
+                plan=plan,
+                order=i,
+                doc_type=b["doc_type"],
+                number=b["number"],
+                issued_on=_date(b.get("issued_on")),
+                issuer=b.get("issuer", ""),
+                title=b.get("title", ""),
+            )
+            for i, b in enumerate(data.get("legal_bases", []))
+        ],
     )
     _sync(
         Objective,
@@ -436,17 +446,20 @@ def load_plan(data: dict, name: str = "<plan>") -> Plan:
     for ind in data["indicators"]:
         indicator = indicators[ind["code"]]
         indicator.targets.all().delete()
-        Target.objects.bulk_create(
-            Target(
-                indicator=indicator,
-                year=t["year"],
-                op=t["op"],
-                value=_dec(t["value"]),
-                max=_dec(t.get("max")),
-                tolerance=_dec(t.get("tolerance")),
-                note=t.get("note", ""),
-            )
-            for t in ind["targets"]
+        audit_bulk.create(
+            Target,
+            [
+                Target(
+                    indicator=indicator,
+                    year=t["year"],
+                    op=t["op"],
+                    value=_dec(t["value"]),
+                    max=_dec(t.get("max")),
+                    tolerance=_dec(t.get("tolerance")),
+                    note=t.get("note", ""),
+                )
+                for t in ind["targets"]
+            ],
         )
     groups = _sync(
         TaskGroup,
@@ -507,9 +520,12 @@ def load_plan(data: dict, name: str = "<plan>") -> Plan:
         "code",
     )
     Recipient.objects.filter(plan=plan).delete()
-    Recipient.objects.bulk_create(
-        Recipient(plan=plan, order=i, name=r["name"], note=r.get("note", ""))
-        for i, r in enumerate(data.get("recipients", []))
+    audit_bulk.create(
+        Recipient,
+        [
+            Recipient(plan=plan, order=i, name=r["name"], note=r.get("note", ""))
+            for i, r in enumerate(data.get("recipients", []))
+        ],
     )
     save_links(plan, data, indicators)
     return plan

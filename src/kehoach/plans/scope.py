@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from kehoach.audit import bulk as audit_bulk
 from kehoach.orgunits.models import OrgUnit
 
 from .models import Plan, PlanTenure, ReportingRule
@@ -198,7 +199,7 @@ def hand_over(
     forget(plan)
     newest = holdings(plan)[-1] if holdings(plan) else None
     if newest is not None and plan.owner_id != newest.owner.pk:
-        Plan.objects.filter(pk=plan.pk).update(owner=newest.owner)
+        audit_bulk.update(Plan.objects.filter(pk=plan.pk), owner=newest.owner)
         plan.owner = newest.owner
     forget(plan)
 
@@ -214,6 +215,6 @@ def replace_history(
     for o, lead, a, b in rows:
         PlanTenure.objects.create(plan=plan, owner_id=o, lead_id=lead, starts_on=a, ends_on=b)
     if rows:
-        Plan.objects.filter(pk=plan.pk).update(owner_id=rows[-1][0])
+        audit_bulk.update(Plan.objects.filter(pk=plan.pk), owner_id=rows[-1][0])
         plan.owner_id = rows[-1][0]
     forget(plan)

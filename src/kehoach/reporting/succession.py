@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from kehoach.audit import bulk as audit_bulk
 from kehoach.lib.text import fold
 from kehoach.orgunits.models import EventKind, OrgUnit
 from kehoach.plans import scope
@@ -120,7 +121,7 @@ def _carry_next_report(plan: Plan, unit, successor, day, carried: Carried) -> No
 def _carry_plans(unit: OrgUnit, new_owner: OrgUnit, event, carried: Carried) -> None:
     for plan in Plan.objects.filter(owner=unit):
         scope.hand_over(plan, event.effective_on, owner=new_owner, event=event)
-        ReportingRule.objects.filter(plan=plan).update(receiver=new_owner.name)
+        audit_bulk.update(ReportingRule.objects.filter(plan=plan), receiver=new_owner.name)
         carried.plans.append((plan.code, new_owner.code))
 
 

@@ -1,27 +1,36 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from kehoach.audit.checkpoints import CheckpointError, read
 from kehoach.audit.models import AuditEntry
-from kehoach.audit.trail import verify
+from kehoach.audit.verification import describe, verify
 
 
 class Command(BaseCommand):
-    help = _("Check the audit chain; name the first entry that was changed or removed.")
+    help = _(
+        "Check the audit chain; name the first entry that was changed or removed, a head that "
+        "does not fit, or a checkpoint no longer in the chain."
+    )
 
-    def handle(self, *args, **options):
-        broken = verify()
-        if broken is None:
-            count = AuditEntry.objects.count()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--anchor",
+            metavar="FILE",
+            help=_("a checkpoint file (audit_checkpoint): each checkpoint must still be there"),
+        )
+
+    def handle(self, *args, anchor=None, **options):
+        try:
+            checkpoints = read(anchor) if anchor else None
+        except CheckpointError as exc:
+            raise CommandError(str(exc)) from exc
+        broken = verify(checkpoints)
+        if broken is not None:
+            raise CommandError(describe(broken))
+        count = AuditEntry.objects.count()
+        self.stdout.write(_("The audit chain holds: %d entries, none changed or removed.") % count)
+        if checkpoints:
             self.stdout.write(
-                _("The audit chain holds: %d entries, none changed or removed.") % count
+                _("Every checkpoint of %(file)s (%(count)d) is in the chain.")
+                % {"file": anchor, "count": len(checkpoints)}
             )
-            return
-        messages = {
-            "changed": _("audit entry #%(seq)d was changed after it was written"),
-            "missing": _("audit entry #%(seq)d was removed"),
-            "unlinked": _(
-                "audit entry #%(seq)d does not follow the entry before it "
-                "(an entry before it was changed, removed or inserted)"
-            ),
-        }
-        raise CommandError(messages[broken.problem] % {"seq": broken.seq})
