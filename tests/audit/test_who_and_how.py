@@ -32,13 +32,23 @@ def test_it_records_each_change_an_import_makes_with_the_command_and_who_ran_it(
         "format": "kehoach-data/1",
         "org_units": [{"code": "X09", "name": "UBND xã Chín", "kind": "commune", "parent": "H"}],
         "budget": [
-            {"org_unit": "X01", "year": 2025, "kind": "science_technology", "source": "local",
-             "amount": 3_500_000_000},
-        ],  # fmt: skip
+            {
+                "org_unit": "X01",
+                "year": 2025,
+                "kind": "science_technology",
+                "source": "local",
+                "amount": 3_500_000_000,
+            },
+        ],
         "trainings": [
-            {"id": "T9", "org_unit": "X01", "title": "Tập huấn mới", "held_on": "2025-03-15",
-             "participants": 30},
-        ],  # fmt: skip
+            {
+                "id": "T9",
+                "org_unit": "X01",
+                "title": "Tập huấn mới",
+                "held_on": "2025-03-15",
+                "participants": 30,
+            },
+        ],
     }
     path = tmp_path / "ngan-sach.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
