@@ -4,6 +4,7 @@ import io
 import os
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from kehoach.plans.planfile import load_default_plan
@@ -12,13 +13,12 @@ from kehoach.plans.planfile import load_default_plan
 # tests start in other processes too.
 AUDIT_KEY = "test-audit-key-0123456789abcdef0123456789abcdef"
 os.environ["KEHOACH_AUDIT_KEY"] = AUDIT_KEY
+settings.AUDIT_KEY = AUDIT_KEY  # the settings may already be read (pytest-django reads them first)
 
 
 @pytest.fixture(autouse=True)
 def _fast_and_self_contained(settings):
-    """Tests hash passwords quickly, serve static files without a collectstatic run and seal
-    the audit chain with a fixed key."""
-    settings.AUDIT_KEY = AUDIT_KEY
+    """Tests hash passwords quickly and serve static files without a collectstatic run."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 
 def key() -> bytes:
@@ -36,7 +37,9 @@ def _key_from_file(path: str) -> bytes:
     if fd is None:
         value = file.read_text(encoding="ascii").strip()
         if len(value) < 32:
-            raise RuntimeError(f"{file}: the audit key is too short (32 characters at least)")
+            raise RuntimeError(
+                _("%(file)s: the audit key is too short (32 characters at least)") % {"file": file}
+            )
         return value.encode("ascii")
     value = secrets.token_hex(32)
     with os.fdopen(fd, "w", encoding="ascii") as out:

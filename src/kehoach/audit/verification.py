@@ -4,6 +4,7 @@ outside the database. ``verify`` names the first problem; ``describe`` says it i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -16,12 +17,17 @@ class Break:
     seq: int
     problem: str
     detail: str = ""
+    row: Any = None  # state.Mismatch, for a row that does not match the chain
 
 
-def verify(anchor: list[Checkpoint] | None = None, *, chunk_size: int = 2000) -> Break | None:
+def verify(
+    anchor: list[Checkpoint] | None = None, *, state: bool = False, chunk_size: int = 2000
+) -> Break | None:
     """The first problem of the chain, or None when it holds. Reads the entries once, in
-    chunks, in order."""
+    chunks, in order. With ``state``, then checks every audited row against its last entry
+    (``state.check``)."""
     checkpoints = {c.seq: c for c in anchor or []}
+    last: dict[tuple[str, str], dict | None] = {}
     prev_hash, expected_seq = GENESIS, 1
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
         if entry.seq != expected_seq:
@@ -34,6 +40,8 @@ def verify(anchor: list[Checkpoint] | None = None, *, chunk_size: int = 2000) ->
         if checkpoint is not None and checkpoint.hash != entry.hash:
             return Break(entry.seq, "not-checkpointed", checkpoint.at)
         prev_hash, expected_seq = entry.hash, entry.seq + 1
+        if state and entry.action != "restore":
+            last[(entry.model, entry.object_pk)] = entry.after
     last_seq = expected_seq - 1
     head = AuditHead.objects.filter(pk=1).first()
     if head is None:
@@ -49,6 +57,12 @@ def verify(anchor: list[Checkpoint] | None = None, *, chunk_size: int = 2000) ->
         latest = max(checkpoints.values(), key=lambda c: c.seq)
         if latest.seq > last_seq:
             return Break(last_seq + 1, "shorter", latest.at)
+    if state:
+        from . import state as rows
+
+        mismatch = rows.check(last, chunk_size=chunk_size)
+        if mismatch is not None:
+            return Break(0, f"state-{mismatch.problem}", mismatch.field, mismatch)
     return None
 
 
@@ -78,5 +92,22 @@ def describe(broken: Break) -> str:
             "the audit chain ends before entry #%(seq)d, which the checkpoint taken at %(at)s "
             "saw: entries were removed from its end"
         ),
+        "state-changed": _(
+            "%(model)s %(pk)s: its field %(field)s differs from its last audit entry "
+            "(changed without the audit trail)"
+        ),
+        "state-unrecorded": _(
+            "%(model)s %(pk)s has no audit entry (written without the audit trail)"
+        ),
+        "state-vanished": _(
+            "%(model)s %(pk)s is gone without an audit entry (deleted without the audit trail)"
+        ),
     }
-    return messages[broken.problem] % {"seq": broken.seq, "at": broken.detail}
+    row = broken.row
+    return messages[broken.problem] % {
+        "seq": broken.seq,
+        "at": broken.detail,
+        "model": getattr(row, "model", ""),
+        "pk": getattr(row, "object_pk", ""),
+        "field": broken.detail,
+    }
