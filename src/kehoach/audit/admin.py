@@ -7,9 +7,9 @@ from .models import AuditEntry
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the trail is append-only."""
 
-    list_display = ["seq", "at", "username", "action", "model", "object_pk", "object_repr"]
+    list_display = ["seq", "at", "username", "via", "action", "model", "object_pk", "object_repr"]
     list_filter = ["action", "model"]
-    search_fields = ["username", "object_repr", "object_pk"]
+    search_fields = ["username", "via", "object_repr", "object_pk"]
 
     def has_add_permission(self, request):
         return False
