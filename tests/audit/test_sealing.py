@@ -4,6 +4,7 @@ import hashlib
 import json
 import stat
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -26,11 +27,11 @@ def test_it_makes_a_key_file_only_its_owner_can_read_when_no_key_is_given(db, tm
     assert entry.compute_hash(entry.prev_hash) == entry.hash
 
 
-def _legacy_chain(n: int) -> None:
+def _legacy_chain(n: int, entry_model=AuditEntry, head_model=AuditHead) -> None:
     """n entries as the unkeyed chain wrote them (plain SHA-256, no via)."""
     prev, at = "0" * 64, timezone.now().replace(microsecond=0)
     for seq in range(1, n + 1):
-        entry = AuditEntry(
+        entry = entry_model(
             seq=seq, at=at, username="x01", action="create", model="registers.STProject",
             object_pk=str(seq), after={"name": f"Đề tài {seq}"}, prev_hash=prev,
         )  # fmt: skip
@@ -42,7 +43,7 @@ def _legacy_chain(n: int) -> None:
         text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
         entry.hash = prev = hashlib.sha256((prev + text).encode()).hexdigest()
         entry.save()
-    AuditHead.objects.create(pk=1, last_seq=n, last_hash=prev)
+    head_model.objects.create(pk=1, last_seq=n, last_hash=prev)
 
 
 def test_it_seals_a_chain_written_before_the_key(db):
@@ -60,3 +61,18 @@ def test_it_leaves_a_chain_broken_before_the_key_broken_where_it_was(db):
     assert reseal(AuditEntry, AuditHead) == (2, 3)
     broken = verify()
     assert broken is not None and broken.seq == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_seals_the_existing_chain_when_migrating():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("audit", "0001_initial")])
+    old = executor.loader.project_state([("audit", "0001_initial")]).apps
+    _legacy_chain(4, old.get_model("audit", "AuditEntry"), old.get_model("audit", "AuditHead"))
+    executor = MigrationExecutor(connection)
+    executor.migrate([("audit", "0002_keyed_chain")])
+    assert AuditEntry.objects.count() == 4
+    assert verify() is None
