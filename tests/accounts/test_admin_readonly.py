@@ -95,3 +95,15 @@ def test_it_keeps_an_applied_reorganisation(admin_world):
     answer = client.post(f"/admin/orgunits/reorganisationevent/{event.pk}/delete/", {"post": "yes"})
     assert answer.status_code == 403
     assert ReorganisationEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_it_shows_no_audit_entry_of_another_units_draft(admin_world):
+    _cast, client, draft, done = admin_world
+    entries = AuditEntry.objects.filter(model="reporting.UnitReport")
+    hidden = entries.filter(object_pk=str(draft.pk)).last()
+    shown = entries.filter(object_pk=str(done.pk)).last()
+    assert "NHÁP BÍ MẬT" in str(hidden.after)
+    assert client.get(f"/admin/audit/auditentry/{hidden.pk}/change/").status_code in (302, 404)
+    listing = client.get("/admin/audit/auditentry/?model=reporting.UnitReport").content.decode()
+    assert f"/admin/audit/auditentry/{hidden.pk}/change/" not in listing
+    assert f"/admin/audit/auditentry/{shown.pk}/change/" in listing
