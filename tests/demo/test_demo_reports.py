@@ -50,3 +50,20 @@ def test_it_does_not_duplicate_reports_when_run_again(demo):
     count = (UnitReport.objects.count(), Transition.objects.count())
     call_command("demo", "--password", "x-12345678")
     assert (UnitReport.objects.count(), Transition.objects.count()) == count
+
+
+def test_it_has_no_report_decided_by_its_own_unit_or_author(demo):
+    """Separation of duties (issue 16): the lead office's own reports are decided by the
+    leadership, every other one by the lead office, never by a member of the unit or by
+    whoever saved or submitted it."""
+    decisions = Transition.objects.filter(to_state__in=["accepted", "returned"]).select_related(
+        "report__org_unit", "by"
+    )
+    deciders = {}
+    for move in decisions:
+        report = move.report
+        members = set(report.org_unit.memberships.values_list("user_id", flat=True))
+        assert move.by_id not in members, (report, move.by)
+        assert move.by_id not in report.authors(), (report, move.by)
+        deciders.setdefault(move.by.username, set()).add(report.org_unit.code)
+    assert deciders["lanhdao"] == {"KTHT", "SKHCN"}

@@ -685,7 +685,8 @@ def _many(n: int) -> dict:
             {"id": f"S{i}", "org_unit": f"X{i % 50:02d}", "name": f"Ý tưởng {i}"} for i in range(n)
         ],
         "budget": [
-            {"org_unit": f"X{i % 50:02d}", "year": 2000 + i // 50, "kind": "total", "amount": i}
+            # 1990-2019: a budget line is dated up to next year at the latest (the catalogue)
+            {"org_unit": f"X{i % 50:02d}", "year": 1990 + i // 50, "kind": "total", "amount": i}
             for i in range(n)
         ],
     }

@@ -7,13 +7,17 @@ Who does what (on a unit they can see):
     view                  everyone who sees the unit
     edit_report           the unit's clerk or head (fill in, save a draft)
     submit_report         the unit's head
-    review_report         the lead office (return with a reason, accept)
+    review_report         the lead office (return with a reason, accept); the leadership for
+                          the lead office's own unit (a unit someone is the lead office through)
     edit_registers        the unit's clerk or head for their own unit; the lead office for any
     build_report          the lead office
     load_plan             the lead office
     (admin may do everything)
 A role held through a unit that has ended gives no right to change anything (the unit's
 duties passed to its successor): its users read, and are told who carries on.
+Separation of duties: nobody reviews a report of a unit they are a member of (in any role, the
+administrator too), nor a report they saved or submitted themselves (``can_review``); the
+workflow asks it before every return and acceptance, whoever calls it.
 
 A unit the user cannot see answers 404 (its existence is not disclosed); a unit the user sees
 but may not act on answers 403.
@@ -22,12 +26,13 @@ but may not act on answers 403.
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehoach.orgunits.models import OrgUnit
-from kehoach.reporting.models import ReportState
+from kehoach.reporting.models import ReportState, authors_of
 
 from .models import Membership, Role
 
@@ -46,7 +51,7 @@ ACTIONS = {
     VIEW: {Role.CLERK, Role.HEAD, Role.LEAD_OFFICE, Role.LEADERSHIP},
     EDIT_REPORT: {Role.CLERK, Role.HEAD},
     SUBMIT_REPORT: {Role.HEAD},
-    REVIEW_REPORT: {Role.LEAD_OFFICE},
+    REVIEW_REPORT: {Role.LEAD_OFFICE, Role.LEADERSHIP},  # leadership: see _may_review_unit
     EDIT_REGISTERS: {Role.CLERK, Role.HEAD, Role.LEAD_OFFICE},
     BUILD_REPORT: {Role.LEAD_OFFICE},
     LOAD_PLAN: {Role.LEAD_OFFICE},
@@ -150,25 +155,53 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _acting(user, action: str) -> list[tuple[int, str]]:
+def _acting(user, action: str, on: datetime.date | None = None) -> list[tuple[int, str]]:
     """The memberships that give rights for ``action``: for a change, only those held
-    through a unit that still exists today."""
+    through a unit that still exists today (or on the day ``on``, for a move dated then)."""
     memberships = _memberships(user)
     if action not in WHILE_UNIT_EXISTS or not memberships:
         return memberships
-    ended = _ended_units(user)
+    ended = _ended_units(user, on)
     return [(unit, role) for unit, role in memberships if unit not in ended]
 
 
-def _ended_units(user) -> dict[int, OrgUnit]:
-    """The user's units that ended before today, by id."""
+def _ended_units(user, on: datetime.date | None = None) -> dict[int, OrgUnit]:
+    """The user's units that ended before today (or before ``on``), by id."""
+    today = _today()
+    if on is not None and on != today:
+        ids = {pk for pk, _role in _memberships(user)}
+        return {u.pk: u for u in OrgUnit.objects.filter(pk__in=ids, valid_to__lt=on)}
     cached = user.__dict__.get("_kehoach_ended")
     if cached is None:
         ids = {pk for pk, _role in _memberships(user)}
-        today = _today()
         units = OrgUnit.objects.filter(pk__in=ids, valid_to__lt=today).select_related("successor")
         cached = user.__dict__["_kehoach_ended"] = {u.pk: u for u in units}
     return cached
+
+
+def _is_member(user, unit: OrgUnit) -> bool:
+    """Whether the user works for ``unit`` itself, in any role (an ended unit too)."""
+    return any(unit_id == unit.pk for unit_id, _role in _memberships(user))
+
+
+def _lead_office_units(user) -> set[int]:
+    """The units someone is the lead office through (kept on the user object, per request)."""
+    cached = user.__dict__.get("_kehoach_lead_units")
+    if cached is None:
+        lead = Membership.objects.filter(role=Role.LEAD_OFFICE).values_list(
+            "org_unit_id", flat=True
+        )
+        cached = user.__dict__["_kehoach_lead_units"] = set(lead)
+    return cached
+
+
+def _may_review_unit(user, unit: OrgUnit, mine: set[str]) -> bool:
+    """``review_report`` by role: the lead office reviews every unit's reports; the
+    leadership those of a lead office's own unit, which the lead office may not review
+    (``can`` has already refused every unit the user is a member of)."""
+    if Role.LEAD_OFFICE in mine:
+        return True
+    return Role.LEADERSHIP in mine and unit.pk in _lead_office_units(user)
 
 
 def may(user, action: str) -> bool:
@@ -180,19 +213,25 @@ def may(user, action: str) -> bool:
     return any(role in ACTIONS[action] for _unit, role in _acting(user, action))
 
 
-def can(user, action: str, unit: OrgUnit) -> bool:
-    """Whether ``user`` may do ``action`` on ``unit`` (which they must be able to see)."""
+def can(user, action: str, unit: OrgUnit, *, on: datetime.date | None = None) -> bool:
+    """Whether ``user`` may do ``action`` on ``unit`` (which they must be able to see);
+    ``on``: the day the action is dated, when not today (a move the workflow is told
+    happened then: the roles held through units that still existed that day count)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     if not can_see(user, unit):
         return False
+    if action == REVIEW_REPORT and _is_member(user, unit):
+        return False  # separation of duties: nobody reviews their own unit's reports
     if getattr(user, "is_superuser", False) or Role.ADMIN in roles(user):
         return True
     allowed = ACTIONS[action]
-    acting = _acting(user, action)
+    acting = _acting(user, action, on)
     mine = {role for _unit, role in acting}
     if action == VIEW:
         return True  # seeing is enough
+    if action == REVIEW_REPORT:
+        return _may_review_unit(user, unit, mine)
     if action in ANY_UNIT:
         return bool(mine & allowed)
     if mine & EVERYWHERE & allowed and action not in OWN_UNIT_ONLY:
@@ -283,9 +322,54 @@ def can_read_report(user, report) -> bool:
     return True
 
 
+def can_review(user, report, *, on: datetime.date | None = None, authors=None) -> bool:
+    """Whether ``user`` may return or accept ``report``: ``review_report`` on its unit (never
+    a unit they are a member of), and not a report they saved or submitted themselves
+    (``UnitReport.authors``; pass ``authors`` when already read). ``on``: as for ``can``."""
+    if not can_read_report(user, report) or not can(user, REVIEW_REPORT, report.org_unit, on=on):
+        return False
+    if report.pk is None:
+        return True
+    return user.pk not in (report.authors() if authors is None else authors)
+
+
+def reviewable(user, reports) -> list:
+    """The submitted reports among ``reports`` that ``user`` may return or accept (what the
+    review list marks "to review"), their authors read in one go."""
+    waiting = [r for r in reports if r.state == ReportState.SUBMITTED]
+    authors = authors_of([r.pk for r in waiting])
+    return [r for r in waiting if can_review(user, r, authors=authors.get(r.pk, set()))]
+
+
+def review_refusal(user, report) -> str:
+    """Why ``user`` may not review ``report`` (for the 403 and the workflow's refusal)."""
+    if _is_member(user, report.org_unit):
+        return _(
+            "You work for %(unit)s: a report of your own unit is reviewed by someone else."
+        ) % {"unit": report.org_unit.name}
+    if report.pk is not None and user.pk in report.authors():
+        return _("You saved or submitted this report: someone else reviews it.")
+    return ended_notice(user)
+
+
+def readable_reports(user, queryset):
+    """The reports of ``queryset`` the user may read (``can_read_report``): submitted,
+    returned and accepted ones of the units they see, drafts and reports not started only of
+    their own unit. One query for the private ones, whatever their number."""
+    ids = visible_unit_ids(user)
+    if ids is not None:
+        queryset = queryset.filter(org_unit_id__in=ids)
+    private = queryset.filter(state__in=ReportState.PRIVATE).select_related("org_unit")
+    readable = [r.pk for r in private if can_read_report(user, r)]
+    return queryset.filter(~Q(state__in=ReportState.PRIVATE) | Q(pk__in=readable))
+
+
 def report_or_404(user, report, action: str = "view"):
     if not can_read_report(user, report):
         raise Http404
-    if action != VIEW and not can(user, action, report.org_unit):
+    if action == REVIEW_REPORT:
+        if not can_review(user, report):
+            raise PermissionDenied(review_refusal(user, report))
+    elif action != VIEW and not can(user, action, report.org_unit):
         raise PermissionDenied(ended_notice(user) if action in WHILE_UNIT_EXISTS else "")
     return report

@@ -6,11 +6,10 @@ user sees but may not act on raises PermissionDenied (403). Authentication itsel
 ``IsAuthenticated`` (401 for anonymous callers).
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from kehoach.accounts import access
 from kehoach.orgunits.models import OrgUnit
-from kehoach.reporting.models import ReportState
 
 
 def visible_unit_ids(request) -> set[int] | None:
@@ -56,7 +55,4 @@ def report_or_404(request, report, action: str = "view"):
 def readable_reports(request, queryset: QuerySet) -> QuerySet:
     """The reports of ``queryset`` the user may read: submitted, returned and accepted ones of
     the units they see, and drafts (or not started reports) only of their own unit."""
-    queryset = only_visible(request, queryset)
-    private = queryset.filter(state__in=ReportState.PRIVATE).select_related("org_unit")
-    readable = [r.pk for r in private if access.can_read_report(request.user, r)]
-    return queryset.filter(~Q(state__in=ReportState.PRIVATE) | Q(pk__in=readable))
+    return access.readable_reports(request.user, queryset)

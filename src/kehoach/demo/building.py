@@ -168,6 +168,7 @@ def _build_demo(password: str) -> list[Login]:
         reviewers = {
             "before": users.get(username=demo_units.LEAD_OFFICE.lower()),
             "after": users.get(username=demo_units.LEAD_OFFICE_2025.lower()),
+            "leadership": users.get(username="lanhdao"),
         }
         plan.refresh_from_db()
         build_reports(plan, reviewers)

@@ -4,7 +4,8 @@ Who reports in a year is who is expected to (``completeness.expected_units``): u
 district's offices, communes and township; from 2025, after the reorganisation, the four new
 communes, the Sở Khoa học và Công nghệ thành phố Huế (which took over the district's offices'
 tasks) and the city's Front. Reports up to 2024 are reviewed by Phòng Kinh tế và Hạ tầng, from
-2025 by the Sở.
+2025 by the Sở; the lead office's own report by the leadership (``lanhdao``), as the access
+rule's separation of duties requires (nobody reviews their own unit's report).
 
 Every state shows up: accepted reports for the closed years; for 2025 one returned with its
 reason and fixed, some late; for 2026 (deadline 25/11/2026) a mix of submitted, late, returned,
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
+from kehoach.accounts import access
 from kehoach.accounts.models import Role
 from kehoach.reporting.assignment import carried_tasks
 from kehoach.reporting.completeness import expected_units
@@ -128,7 +130,8 @@ def _fate(code: str, year: int) -> str:
 
 def build_reports(plan, reviewers: dict) -> int:
     """Make the demo's reports; returns how many were made. ``reviewers``: the lead office's
-    user ``before`` the reorganisation and ``after`` it."""
+    user ``before`` the reorganisation and ``after`` it, and the ``leadership``'s user, who
+    reviews the lead office's own reports."""
     made = 0
     for year in YEARS:
         period = ReportingPeriod.open(plan, year)
@@ -139,11 +142,17 @@ def build_reports(plan, reviewers: dict) -> int:
             if not tasks or (found is not None and found.version > 0):
                 continue  # carries nothing, or its report was begun
             made += 1
-            _make(period, unit, tasks, _fate(unit.code, year), lead_user)
+            _make(period, unit, tasks, _fate(unit.code, year), (lead_user, reviewers["leadership"]))
     return made
 
 
-def _make(period, unit, tasks, fate: str, lead_user) -> None:
+def _reviewer(report, candidates, at: datetime.datetime):
+    """The first of ``candidates`` the access rule lets review ``report`` on the day ``at``."""
+    day = at.astimezone(VN).date()
+    return next(user for user in candidates if access.can_review(user, report, on=day))
+
+
+def _make(period, unit, tasks, fate: str, candidates) -> None:
     year = period.year
     report = report_for(period, unit)
     if fate == S.NOT_STARTED:
@@ -166,9 +175,9 @@ def _make(period, unit, tasks, fate: str, lead_user) -> None:
         return
     if fate in (S.RETURNED, RETURNED_FIXED):
         task = tasks[0].code
-        report = return_report(
-            report, RETURN_REASON.format(task=task), by=lead_user, at=_at(year, 11, 23, 15)
-        )
+        at = _at(year, 11, 23, 15)
+        reviewer = _reviewer(report, candidates, at)
+        report = return_report(report, RETURN_REASON.format(task=task), by=reviewer, at=at)
         if fate == S.RETURNED:
             return
         fixed = entries[task] | {"result": entries[task]["result"] + " Đã nghiệm thu 01 mô hình."}
@@ -180,4 +189,5 @@ def _make(period, unit, tasks, fate: str, lead_user) -> None:
             at=_at(year, 11, 24, 10),
         )
         report = submit(report, by=clerk, at=_at(year, 11, 24, 16))
-    accept(report, by=lead_user, at=_at(year, 12, 2, 10))
+    at = _at(year, 12, 2, 10)
+    accept(report, by=_reviewer(report, candidates, at), at=at)

@@ -5,6 +5,8 @@
 3. Work out each record as it would be: the file's fields over the stored ones (a field the
    file leaves out keeps its stored value; a new record gets the model's default). Check the
    references and the rules between fields on that.
+   The records of the registers are checked by their model's own validation too (``clean``:
+   the register catalogue's dating rules, as the web form and the API check them).
 4. Refuse the file with every problem, or write the changes in one transaction: only records
    that are new or differ, with ``bulk_create`` and ``bulk_update``.
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -45,6 +48,7 @@ from .interchange import (
     ListSpec,
     lookups,
     normalise,
+    problem_at,
     read_file,
     row_from_values,
     sort_problems,
@@ -180,6 +184,8 @@ def _plan(data: dict) -> tuple[dict[str, Change], dict[str, str | None], list[Pr
     changes: dict[str, Change] = {}
     history = events.unit_history() if reorganised else events.History()
     parents = {code: row["parent"] for code, (_pk, row) in units.items()}
+    # What a record's model validation needs of its unit: its name and end, as they would be.
+    ends = {code: (row["name"], row["valid_to"]) for code, (_pk, row) in units.items()}
     admin_codes = {code: row["admin_code"] for code, (_pk, row) in units.items()}
     unit_indexes: dict[str, int] = {}
     for spec in LISTS:
@@ -202,12 +208,15 @@ def _plan(data: dict) -> tuple[dict[str, Change], dict[str, str | None], list[Pr
                 parents[row["code"]] = row["parent"]
                 admin_codes[row["code"]] = row["admin_code"]
                 unit_indexes[row["code"]] = i
+                ends[row["code"]] = (row["name"], row["valid_to"])
             if old is None:
                 change.creates.append(row)
+                problems += _clean_problems(data, spec, i, row, ends)
                 continue
             differ = {name for name, value in row.items() if old[name] != value}
             if differ:
                 change.updates.append((pk, row, differ))
+                problems += _clean_problems(data, spec, i, row, ends)
             else:
                 change.unchanged += 1
     problems += validation.parent_loop_problems(data, parents, unit_indexes)
@@ -221,6 +230,39 @@ def _plan(data: dict) -> tuple[dict[str, Change], dict[str, str | None], list[Pr
         if code in plans and plans[code] != entry["owner"]:
             plan_changes[code] = entry["owner"]
     return changes, plan_changes, problems
+
+
+def _clean_problems(data: dict, spec: ListSpec, i: int, row: dict, ends: dict) -> list[Problem]:
+    """The model's own validation (``clean``, which the web form and the API's serializer
+    run too) of a register record as it would be written: its unit as it would be (``ends``:
+    code → (name, valid_to)). Each problem names the entry and the field."""
+    if spec is ORG_UNITS:
+        return []
+    values: dict[str, Any] = {}
+    for f in spec.fields:
+        value = row[f.name]
+        if f.kind in (Kind.UNIT, Kind.PRODUCT):
+            continue
+        if f.kind is Kind.DATE and isinstance(value, str):
+            value = datetime.date.fromisoformat(value)
+        values[f.model_attr] = value
+    record = spec.model(**values)
+    name, end = ends.get(row["org_unit"], ("", None))
+    record.org_unit = OrgUnit(
+        code=row["org_unit"],
+        name=name,
+        valid_to=datetime.date.fromisoformat(end) if isinstance(end, str) else end,
+    )
+    try:
+        record.clean()
+    except ValidationError as refusal:
+        names = {f.model_attr: f.name for f in spec.fields}
+        return [
+            problem_at(data, (spec.name, i, names.get(attr, attr)), message)
+            for attr, messages in refusal.message_dict.items()
+            for message in messages
+        ]
+    return []
 
 
 def _str(entry: dict, name: str) -> bool:

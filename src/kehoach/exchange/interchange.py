@@ -307,6 +307,24 @@ class EntryProblem(Problem):
         return f"{head}{tail}: {self.message}"
 
 
+def file_units(data: Any) -> dict[str, OrgUnit]:
+    """code → the units the file's ``org_units`` describe (unsaved), as far as checks of what
+    is written for them need: code, name, end (``OrgUnit.ended_before``)."""
+    found = {}
+    items = data.get(ORG_UNITS.name) if isinstance(data, dict) else None
+    for entry in items if isinstance(items, list) else []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("code"), str):
+            continue
+        end = entry.get("valid_to")
+        try:
+            valid_to = datetime.date.fromisoformat(end) if isinstance(end, str) else None
+        except ValueError:
+            valid_to = None  # not a real date: said already
+        name = entry.get("name") if isinstance(entry.get("name"), str) else ""
+        found[entry["code"]] = OrgUnit(code=entry["code"], name=name, valid_to=valid_to)
+    return found
+
+
 def problem_at(data: Any, path: tuple, message: str) -> Problem:
     """A problem at ``path``; inside a list entry it also names the entry's id or key."""
     if len(path) >= 2 and isinstance(path[0], str) and isinstance(path[1], int):

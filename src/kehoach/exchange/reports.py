@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kehoach.audit import bulk as audit_bulk
 from kehoach.lib.periods import iso_local
 from kehoach.lib.problems import Problem
+from kehoach.orgunits.models import OrgUnit
 from kehoach.plans.models import Plan
 from kehoach.plans.planfile import DEFAULT_PLAN_CODE
 from kehoach.reporting import workflow
@@ -29,7 +30,7 @@ from kehoach.reporting.models import (
     UnitReport,
 )
 
-from .interchange import problem_at
+from .interchange import file_units, problem_at
 
 # The file's name of a report field the workflow may find at fault (the others are the same).
 FILE_FIELD = {"first_submitted_at": "submitted_at"}
@@ -132,6 +133,8 @@ def plan_reports(data: dict, known_units: set[str], bad: set) -> tuple[ReportCha
             "entries__task"
         )
     }
+    named = {e["org_unit"] for _i, e in good}
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in=named)} | file_units(data)
     for i, entry in good:
         plan = plans.get(plan_of(entry))
         if plan is None:
@@ -146,6 +149,11 @@ def plan_reports(data: dict, known_units: set[str], bad: set) -> tuple[ReportCha
             problems.append(
                 problem_at(data, ("reports", i, "org_unit"), message % {"value": entry["org_unit"]})
             )
+        unit = units.get(entry["org_unit"])
+        first_day = datetime.date(entry["year"], 1, 1)
+        if unit is not None and unit.ended_before(first_day):
+            problems.append(problem_at(data, ("reports", i, "year"), unit.ended_text(first_day)))
+            continue
         codes = {t.code for t in plan.tasks.all()}
         for j, task in enumerate(entry.get("tasks") or []):
             if task.get("task") not in codes:
@@ -188,8 +196,6 @@ def history_of(entry: dict) -> workflow.History:
 def apply_reports(changes: ReportChanges, source: str) -> None:
     """Write each report's content (audited), then bring it to the file's state with its
     history through the workflow (``workflow.arrive``)."""
-    from kehoach.orgunits.models import OrgUnit
-
     units = {u.code: u for u in OrgUnit.objects.all()}
     for _i, entry, report in changes.writes:
         plan = Plan.objects.get(code=plan_of(entry))

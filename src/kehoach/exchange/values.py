@@ -10,7 +10,8 @@ Checked whole, each problem naming the entry as ``interchange.entry_label`` does
 a loaded plan ("default" names the default plan), a data element of that plan, a unit in the
 file or the database whose kind reports the element (its ``reported_by``, when it names
 kinds), a period in DHIS2's form that fits the element's period type, a value of the
-element's type, and no key twice. Written in bulk (one query reads what is stored, new and
+element's type, no key twice, and no period that begins after the unit ended
+(``OrgUnit.ended_before``). Written in bulk (one query reads what is stored, new and
 changed values are inserted and updated in batches) and audited in bulk
 (``audit.signals.record_many``).
 
@@ -46,7 +47,7 @@ from kehoach.orgunits.models import OrgUnit
 from kehoach.plans.models import DataElement, Plan
 from kehoach.reporting.models import DataValue
 
-from .interchange import ORG_UNITS, problem_at
+from .interchange import ORG_UNITS, file_units, problem_at
 from .validation import entries, plan_code
 
 NAME = "values"
@@ -181,13 +182,12 @@ class ValueChanges:
         return len(self.creates), len(self.updates), self.unchanged
 
 
-def _units(codes: set[str]) -> dict[str, tuple[int, str]]:
-    """code → (pk, kind) of the stored units among ``codes``; one query."""
-    queryset = OrgUnit.objects.order_by()
+def _stored_units(codes: set[str]) -> dict[str, OrgUnit]:
+    """code → the stored unit (code, name, kind, end) among ``codes``; one query."""
+    queryset = OrgUnit.objects.order_by().only("pk", "code", "name", "kind", "valid_to")
     if len(codes) <= IN_LIMIT:
         queryset = queryset.filter(code__in=codes)
-    rows = queryset.values_list("code", "pk", "kind")
-    return {code: (pk, kind) for code, pk, kind in rows if code in codes}
+    return {unit.code: unit for unit in queryset if unit.code in codes}
 
 
 def plan_values(data: dict, bad: set) -> tuple[ValueChanges, list[Problem]]:
@@ -204,12 +204,14 @@ def plan_values(data: dict, bad: set) -> tuple[ValueChanges, list[Problem]]:
         (el.plan.code, el.code): el
         for el in DataElement.objects.filter(plan__code__in=named).select_related("plan")
     }
-    stored_units = _units({e["org_unit"] for _i, e in items})
+    stored = _stored_units({e["org_unit"] for _i, e in items})
+    stored_units = {code: (unit.pk, unit.kind) for code, unit in stored.items()}
     file_kinds = {
         e["code"]: e.get("kind")
         for _i, e in entries(data, ORG_UNITS)
         if isinstance(e.get("code"), str)
     }
+    units = stored | file_units(data)
     good: list[tuple[int, dict, DataElement]] = []
     for i, entry in items:
         found = len(problems)
@@ -248,6 +250,9 @@ def plan_values(data: dict, bad: set) -> tuple[ValueChanges, list[Problem]]:
             except InvalidPeriod:
                 pass  # said already
             else:
+                reporter = units.get(unit)
+                if reporter is not None and reporter.ended_before(period.first_day):
+                    say("period", reporter.ended_text(period.first_day))
                 if period.kind != element.period:
                     message = _(
                         "%(element)s is reported %(every)s (like %(example)s); "

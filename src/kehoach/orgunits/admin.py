@@ -80,6 +80,12 @@ class ReorganisationEventAdmin(admin.ModelAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        """Nor deleted: the units it changed keep pointing at it (their history)."""
+        if obj is not None and obj.applied_at is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
     @admin.action(description=_("Apply the selected reorganisations"))
     def apply_selected(self, request, queryset):
         for event in pending_in_order(queryset):

@@ -136,6 +136,19 @@ class OrgUnit(models.Model):
             self.valid_to is None or day <= self.valid_to
         )
 
+    def ended_before(self, day: datetime.date) -> bool:
+        """Whether the unit had ended before ``day``: nothing is written for it dated then
+        (a report of a year, a register record, a reported value), by any way in."""
+        return self.valid_to is not None and self.valid_to < day
+
+    def ended_text(self, day: datetime.date) -> str:
+        """Why nothing dated ``day`` can be written for this unit (it ended before)."""
+        return _("%(unit)s ended on %(end)s; nothing dated %(day)s can be written for it.") % {
+            "unit": f"{self.code} ({self.name})",
+            "end": f"{self.valid_to:%d/%m/%Y}",
+            "day": f"{day:%d/%m/%Y}",
+        }
+
     def name_on(self, day: datetime.date) -> str:
         """The unit's name valid on ``day`` (a former name from its history, else today's)."""
         for former in sorted(self.former_names.all(), key=lambda f: f.valid_to):  # prefetched

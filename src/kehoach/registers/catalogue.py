@@ -9,14 +9,16 @@ Adding a register means its model, form, serializer and interchange list spec, a
 here.
 
 What an entry says lives here and only here: the register's key (in URLs, API routes and the
-interchange file), which field dates a record in a year, which dates show a unit kept the
-register in a year, the span a record is in force, the columns, year filter, order and purpose
-of its page, the middle part of generated refs. What belongs to the model stays on the model
-and is read through it: its Vietnamese labels (``_meta.verbose_name_plural``, English msgids
-translated) and the fields search looks in (``SEARCH_FIELDS``, which ``Record.save`` needs).
+interchange file), which field dates a record in a year and how far ahead of today it may be
+dated, which dates show a unit kept the register in a year, the span a record is in force,
+the columns, year filter, order and purpose of its page, the middle part of generated refs.
+What belongs to the model stays on the model and is read through it: its Vietnamese labels
+(``_meta.verbose_name_plural``, English msgids translated) and the fields search looks in
+(``SEARCH_FIELDS``, which ``Record.save`` needs).
 
-How it avoids import cycles: the catalogue imports only the register models, which never
-import it, so any module may import it at its top (once the apps are loaded, as for any
+How it avoids import cycles: the catalogue imports only the register models, which read it
+only inside their validation (``models.check_dating``, at call time), so any module may import
+it at its top (once the apps are loaded, as for any
 models module). The form, the API serializer and the
 interchange list spec are named by dotted path instead, resolved on first use
 (``import_string``) and kept on the entry, because the modules defining them import the
@@ -29,13 +31,15 @@ call site instead of at the top of each module that reads it.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models.expressions import OrderBy
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +78,10 @@ class Register:
     # exported year (``export --year``; not for registers ``in_force``). A year or a date.
     dated_by: str
     columns: tuple[str, ...]  # the register page's columns; the first links to the record
+    # How far ahead of today a record may be dated (by ``dated_by``): through the end of the
+    # year ``ahead`` years after this one (0: this year, 1: next year), or, when None, not
+    # after today at all (a year: not after this one). See ``dating_errors``.
+    ahead: int | None
     ref_code: str = ""  # generated refs are "<UNIT>-<ref_code>-<n>" ("" when keyed otherwise)
     # A record holding over a span (from, until) rather than happening on a day: an export
     # for a year writes these registers whole (their state is a snapshot, not a flow).
@@ -141,6 +149,48 @@ class Register:
         """Its records dated in ``year`` (by ``dated_by``)."""
         return self._in_year(self.dated_by, year)
 
+    def latest_day(self, today: datetime.date) -> datetime.date:
+        """The last day a record may be dated on ``today`` (``ahead``)."""
+        if self.ahead is None:
+            return today
+        return datetime.date(today.year + self.ahead, 12, 31)
+
+    def dating_errors(
+        self, record: models.Model, today: datetime.date | None = None
+    ) -> dict[str, str]:
+        """What is wrong with the day ``record`` is dated (its ``dated_by``), by field: after
+        its unit ended (a year: one that begins after the end), or further ahead of
+        ``today`` than the register allows (``ahead``). The model's ``clean`` raises these,
+        so the web form, the API's serializer and the interchange import all refuse them."""
+        value = getattr(record, self.dated_by, None)
+        if value is None:
+            return {}
+        today = today or timezone.localdate()
+        by_year = not isinstance(self.field(self.dated_by), models.DateField)
+        first = datetime.date(value, 1, 1) if by_year else value
+        try:
+            unit = getattr(record, "org_unit")  # noqa: B009 (every register has one)
+        except ObjectDoesNotExist:
+            unit = None
+        if unit is not None and unit.ended_before(first):
+            return {self.dated_by: unit.ended_text(first)}
+        latest = self.latest_day(today)
+        if (value > latest.year) if by_year else (value > latest):
+            shown = str(value) if by_year else f"{value:%d/%m/%Y}"
+            if self.ahead is None:
+                message = _("%(value)s is in the future: %(what)s are not dated after today.")
+            else:
+                message = _("%(value)s is too far ahead: %(what)s are dated up to %(latest)s.")
+            return {
+                self.dated_by: message
+                % {
+                    "value": shown,
+                    "what": self.model._meta.verbose_name_plural,
+                    "latest": latest.year if by_year else f"{latest:%d/%m/%Y}",
+                }
+            }
+        return {}
+
     def listed_in(self, year: int) -> models.Q:
         """Its records the register page shows under ``year`` (by ``year_fields``)."""
         q = models.Q()
@@ -187,6 +237,7 @@ REGISTERS: tuple[Register, ...] = (
         BudgetLine,
         purpose=_("S&T and total local budget spending, by funding source (CT1)"),
         dated_by="year",
+        ahead=1,  # an estimate (dự toán) for next year
         columns=("org_unit", "year", "kind", "source", "amount"),
         order=("-year", "org_unit__code", "kind", "source"),
     ),
@@ -195,6 +246,7 @@ REGISTERS: tuple[Register, ...] = (
         Startup,
         purpose=_("Innovative start-up ideas and projects supported (CT2)"),
         dated_by="supported_on",
+        ahead=None,  # support given, not promised
         columns=("ref", "name", "org_unit", "kind", "supported_on", "support_amount"),
         ref_code="KN",  # khởi nghiệp
         order=(_desc("supported_on"), "ref"),
@@ -204,6 +256,7 @@ REGISTERS: tuple[Register, ...] = (
         KeyProduct,
         purpose=_("Key and specialty products, OCOP stars, value chains (CT3, CT4)"),
         dated_by="recognised_on",
+        ahead=None,  # recognised by a decision already taken
         columns=(
             "ref",
             "name",
@@ -222,6 +275,7 @@ REGISTERS: tuple[Register, ...] = (
         IPTitle,
         purpose=_("IP applications and titles protecting local products (CT3)"),
         dated_by="granted_on",
+        ahead=None,  # a title is granted on a day past
         columns=(
             "ref",
             "kind",
@@ -243,6 +297,7 @@ REGISTERS: tuple[Register, ...] = (
         STProject,
         purpose=_("Projects applying S&T advances in practice (CT5)"),
         dated_by="year",
+        ahead=1,  # approved for next year
         columns=("ref", "name", "org_unit", "year", "field", "amount"),
         ref_code="DA",  # dự án
         order=("-year", "ref"),
@@ -252,6 +307,7 @@ REGISTERS: tuple[Register, ...] = (
         QualityInspection,
         purpose=_("Quality inspections of goods and services (task group 5)"),
         dated_by="inspected_on",
+        ahead=1,  # planned up to next year
         columns=("ref", "subject", "org_unit", "inspected_on", "facilities", "violations"),
         ref_code="KT",  # kiểm tra
         order=("-inspected_on", "ref"),
@@ -261,6 +317,7 @@ REGISTERS: tuple[Register, ...] = (
         Training,
         purpose=_("Training courses and participants (task group 2)"),
         dated_by="held_on",
+        ahead=1,  # planned up to next year
         columns=("ref", "title", "org_unit", "held_on", "participants"),
         ref_code="DT",  # đào tạo
         order=("-held_on", "ref"),
@@ -270,6 +327,7 @@ REGISTERS: tuple[Register, ...] = (
         Initiative,
         purpose=_("Initiatives and technical improvements (task group 6)"),
         dated_by="year",
+        ahead=None,  # recognised, this year at the latest
         columns=("ref", "title", "org_unit", "year", "authors"),
         ref_code="SK",  # sáng kiến
         order=("-year", "ref"),

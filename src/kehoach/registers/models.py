@@ -7,6 +7,7 @@ lines are keyed by (unit, year, kind, source) instead.
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.signals import post_save
@@ -16,6 +17,18 @@ from simple_history.models import HistoricalRecords
 
 from kehoach.lib.text import fold
 from kehoach.plans.models import FundingSourceKind
+
+
+def check_dating(record) -> None:
+    """The register's dating rules (``catalogue.Register.dating_errors``: not after the unit
+    ended, not further ahead than the register allows), raised as the model's validation:
+    ``clean`` calls it, and the web form, the API's serializer and the interchange import all
+    call ``clean``."""
+    from .catalogue import for_model  # the catalogue imports this module: read it late
+
+    errors = for_model(record).dating_errors(record)
+    if errors:
+        raise ValidationError(errors)
 
 
 class Record(models.Model):
@@ -49,6 +62,10 @@ class Record(models.Model):
         if update_fields is not None and "search_text" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "search_text"]
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        check_dating(self)
 
     @property
     def label(self) -> str:
@@ -109,6 +126,10 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_unit_id} {self.year} {self.kind} {self.source}: {self.amount}"
+
+    def clean(self) -> None:
+        super().clean()
+        check_dating(self)
 
 
 class Startup(Record):

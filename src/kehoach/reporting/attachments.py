@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from kehoach.lib.officefiles import UnsafeOfficeFile, office_parts
 
 from .models import Attachment, UnitReport
-from .workflow import IllegalTransition
+from .workflow import IllegalTransition, check_unit_exists
 
 MAX_BYTES = getattr(settings, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 MAX_UNZIPPED = 100 * 1024 * 1024  # an Office file that inflates past this is a zip bomb
@@ -49,6 +49,7 @@ def sniff(data: bytes) -> tuple[str, str]:
 def attach(report: UnitReport, name: str, data: bytes, *, by=None) -> Attachment:
     if report.locked:
         raise IllegalTransition(_("The report is locked; attachments cannot change."))
+    check_unit_exists(report)
     if len(data) > MAX_BYTES:
         raise RejectedFile(
             _("%(name)s is %(size).1f MB; the limit is %(max)d MB.")

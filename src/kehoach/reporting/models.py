@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kehoach.audit.models import AuditEntry
 from kehoach.lib.periods import deadline_instant
 
 
@@ -211,6 +212,39 @@ class UnitReport(models.Model):
         if self.first_submitted_at is None:
             return None
         return self.first_submitted_at < self.period.deadline
+
+    def authors(self) -> set[int]:
+        """The users who saved or submitted it, at any time: who may not review it."""
+        return authors_of([self.pk]).get(self.pk, set())
+
+
+# What a report's authors did: saved it (a draft) or submitted it; not a review's return.
+AUTHORED_STATES = (ReportState.DRAFT, ReportState.SUBMITTED)
+
+
+def authors_of(report_ids) -> dict[int, set[int]]:
+    """report id → the ids of the users who saved or submitted it, in three queries whatever
+    the number of reports: its moves to a draft or to submitted (``Transition.by``), every
+    save its audit trail records (a save leaves it a draft) and its attachments' uploaders."""
+    ids = [pk for pk in report_ids if pk is not None]
+    found: dict[int, set[int]] = {}
+    if not ids:
+        return found
+    moves = Transition.objects.filter(
+        report_id__in=ids, to_state__in=AUTHORED_STATES, by__isnull=False
+    ).values_list("report_id", "by_id")
+    saves = AuditEntry.objects.filter(
+        model=UnitReport._meta.label,
+        object_pk__in=[str(pk) for pk in ids],
+        user__isnull=False,
+        after__state__in=[str(state) for state in AUTHORED_STATES],
+    ).values_list("object_pk", "user_id")
+    files = Attachment.objects.filter(report_id__in=ids, uploaded_by__isnull=False).values_list(
+        "report_id", "uploaded_by_id"
+    )
+    for report_id, user_id in [*moves, *saves, *files]:
+        found.setdefault(int(report_id), set()).add(user_id)
+    return found
 
 
 class TaskStatus(models.TextChoices):

@@ -8,6 +8,11 @@ locked; a returned one is editable again (``ReportState.LOCKED``). Every submiss
 as a ``ReportVersion``. Edits use optimistic locking on ``UnitReport.version``: the second of
 two concurrent editors gets a ``Conflict`` instead of silently overwriting the first.
 
+Who may return or accept a report is the access rule's (``access.can_review``: nobody reviews
+their own unit's report, nor one they saved or submitted); ``transition`` asks it of every
+person's review, so pages, API and commands obey it alike. Nothing is written for a unit
+for a year that begins after the unit ended (``check_unit_exists``).
+
 A report arriving from a file (``arrive``) is not moved by a person: it comes in the state it
 reached elsewhere, with the history that took it there. It goes through ``transition`` all the
 same (one audited move, "imported"), checked by ``check_arrival``: a state the legal moves can
@@ -18,11 +23,13 @@ return that those moves would have left.
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from kehoach.accounts import access
 from kehoach.audit.signals import record as audit_record
 from kehoach.audit.signals import values as audit_values
 from kehoach.registers.dated import records_of
@@ -127,6 +134,22 @@ class Conflict(Exception):
     """Someone else saved the report since this editor loaded it."""
 
 
+def check_unit_exists(report: UnitReport) -> None:
+    """Raise IllegalTransition when the report's year begins after its unit ended: nothing
+    is written for a unit after its end (its successor reports from then on)."""
+    first_day = datetime.date(report.period.year, 1, 1)
+    if report.org_unit.ended_before(first_day):
+        raise IllegalTransition(report.org_unit.ended_text(first_day), field="period")
+
+
+def check_reviewer(report: UnitReport, by, at: datetime.datetime) -> None:
+    """Raise PermissionDenied unless ``by`` may return or accept ``report`` (``access``:
+    separation of duties), judged on the day of the move. A move without a person (``by``
+    None: a system's or a test's) has nobody to judge."""
+    if by is not None and not access.can_review(by, report, on=timezone.localdate(at)):
+        raise PermissionDenied(access.review_refusal(by, report))
+
+
 def report_for(period, org_unit) -> UnitReport:
     """The unit's report of the period, created empty (not started) on first use."""
     report, _created = UnitReport.objects.get_or_create(
@@ -179,6 +202,10 @@ def transition(
     else:
         check_move(from_state, to_state, reason=comment)
     at = at or timezone.now()
+    if not imported and to_state in (S.DRAFT, S.SUBMITTED):
+        check_unit_exists(locked)
+    if not imported and to_state in (S.ACCEPTED, S.RETURNED):
+        check_reviewer(locked, by, at)
     changes = {
         "state": to_state,
         "version": F("version") + 1,
@@ -283,6 +310,7 @@ def save_draft(
         raise IllegalTransition(
             _("This report has been submitted or accepted and can no longer be edited.")
         )
+    check_unit_exists(current)
     if current.version != expected_version:
         raise Conflict(
             _(

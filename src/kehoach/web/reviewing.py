@@ -2,7 +2,9 @@
 time or late — and returns a report with a reason or accepts it.
 
 Units that have not submitted are listed by name and state only: a draft belongs to its unit
-(the access rule answers 404 for it, whoever asks).
+(the access rule answers 404 for it, whoever asks). A submitted report the user may decide on
+(``access.reviewable``: not their own unit's, not one they saved or submitted) is marked "to
+review"; the others are someone else's to review.
 """
 
 from django.contrib import messages
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from kehoach.accounts import access
 from kehoach.plans import scope
 from kehoach.reporting.completeness import completeness
-from kehoach.reporting.models import ReportState
+from kehoach.reporting.models import ReportState, UnitReport
 from kehoach.reporting.workflow import IllegalTransition, accept, return_report
 
 from .plans import plan_query
@@ -36,8 +38,12 @@ def _year(request) -> int:
 
 
 def _may_review(user, plan, year: int) -> bool:
+    """Whether the user reviews reports at all (the role, through a unit that still exists)
+    and sees the plan's owner: which reports they may decide on is asked per report."""
     unit = scope.owner_in(plan, year) or access.home_unit(user)
-    return unit is not None and access.can(user, access.REVIEW_REPORT, unit)
+    return (
+        unit is not None and access.may(user, access.REVIEW_REPORT) and access.can_see(user, unit)
+    )
 
 
 @login_required
@@ -51,6 +57,10 @@ def review_list(request):
         state = ""
     found = completeness(period)
     past = timezone.now() >= period.deadline
+    waiting = UnitReport.objects.filter(period=period, state=ReportState.SUBMITTED)
+    yours = {
+        r.org_unit.code for r in access.reviewable(request.user, waiting.select_related("org_unit"))
+    }
     rows = []
     for status in found.units:
         if state and status.state != state:
@@ -60,6 +70,7 @@ def review_list(request):
                 "status": status,
                 "state_label": ReportState(status.state).label,
                 "readable": status.state in ReportState.READABLE,
+                "to_review": status.org_unit in yours,
                 "late_missing": status.on_time is None and past and status.expected,
             }
         )
@@ -154,8 +165,8 @@ def review_report(request, code: str, year: int):
     context = report_context(report, plan)
     context.update(
         return_form=return_form,
-        can_review=access.can(request.user, access.REVIEW_REPORT, report.org_unit)
-        and report.state == ReportState.SUBMITTED,
+        can_review=report.state == ReportState.SUBMITTED
+        and access.can_review(request.user, report),
     )
     return render(request, "web/reports/review.html", context, status=status)
 
