@@ -69,10 +69,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kehoach.web.middleware.ContentSecurityPolicyMiddleware",  # on every answer, errors too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kehoach.web.middleware.VietnameseFirstLocaleMiddleware",
+    "kehoach.web.middleware.RefuseUnstorableTextMiddleware",  # after the language is chosen
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -222,7 +224,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["kehoach.api.parsers.JSONParser"],  # 400, never 500, on any body
     "DEFAULT_PAGINATION_CLASS": "kehoach.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
