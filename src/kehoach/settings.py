@@ -256,6 +256,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from drf-spectacular-sidecar: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kehoach.api.errors.document_refused_input",  # any operation may answer 400
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ReportStateEnum": "kehoach.reporting.models.ReportState",
         "TaskStatusEnum": "kehoach.reporting.models.TaskStatus",
