@@ -264,8 +264,8 @@ def test_it_refuses_an_excel_form_zip_bomb(clerk, report):
 
 
 def test_it_refuses_an_excel_form_whose_zip_lies_about_its_size(clerk, report):
-    """The sheet says it unpacks to a few kilobytes but really unpacks to 200 MB: reading it
-    must stop at the declared size (the checksum then fails), not fill the memory."""
+    """The sheet says it unpacks to a few kilobytes but really unpacks to 200 MB: measuring
+    what it unpacks to stops at the limit, without filling the memory, before any XML is read."""
     form = _form(clerk)
     sheet = "xl/worksheets/sheet1.xml"
     source = zipfile.ZipFile(io.BytesIO(form))
