@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kehoach.web.middleware.ContentSecurityPolicyMiddleware",  # on every answer, errors too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "kehoach.web.middleware.AtomicWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kehoach.web.middleware.RefuseUnstorableTextMiddleware",  # its 400 gets every header
     "simple_history.middleware.HistoryRequestMiddleware",
     "kehoach.audit.context.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -230,7 +232,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["kehoach.api.parsers.JSONParser"],  # 400, never 500, on any body
     "DEFAULT_PAGINATION_CLASS": "kehoach.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -262,6 +264,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from drf-spectacular-sidecar: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kehoach.api.errors.document_refused_input",  # any operation may answer 400
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ReportStateEnum": "kehoach.reporting.models.ReportState",
         "TaskStatusEnum": "kehoach.reporting.models.TaskStatus",

@@ -14,3 +14,9 @@ urlpatterns = [
     path("api/", include("kehoach.api.urls")),
     path("", include("kehoach.web.urls")),
 ]
+
+# Errors raised outside a view's own handling: JSON under /api/, the site's pages elsewhere.
+handler400 = "kehoach.web.errors.bad_request"
+handler403 = "kehoach.web.errors.permission_denied"
+handler404 = "kehoach.web.errors.page_not_found"
+handler500 = "kehoach.web.errors.server_error"

@@ -134,3 +134,25 @@ class World:
 @pytest.fixture
 def world(cast):
     return World(cast)
+
+
+@pytest.fixture
+def wsgi_calls():
+    """For tests calling the WSGI application itself (schemathesis): its calls fire
+    request_started/finished, whose handler closes a database connection that is inside the
+    test's transaction (on PostgreSQL). Django's own test client disconnects it for the same
+    reason; so do these tests."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def unthrottled(settings):
+    rates = {"anon": None, "user": None, "write": None}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}

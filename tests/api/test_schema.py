@@ -1,11 +1,10 @@
-"""The API against its own OpenAPI schema: schemathesis generates requests for every operation
-(as the lead office, on the test cast) and checks that no answer is a server error and every
-answer matches the schema. Deterministic: derandomised, few examples per operation."""
+"""The API against its own OpenAPI schema: the schema generates without warnings, and real
+requests (one of each answer, on the test cast) are answered as it says. The generated requests
+are in tests/api/test_fuzz.py."""
 
 import pytest
 import schemathesis
 from django.core.management import call_command
-from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
@@ -17,46 +16,14 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 
 
 @pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """Calls through the WSGI app fire request_started/finished, whose handler closes a
-    database connection that is inside the test's transaction (on PostgreSQL). Django's own
-    test client disconnects it for the same reason; so do we, for these tests."""
-    from django.core import signals
-    from django.db import close_old_connections
-
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
-def unthrottled(settings):
-    rates = {"anon": None, "user": None, "write": None}
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
-
-
-@pytest.fixture
-def lead_office(world, unthrottled):
-    return {"Authorization": f"Token {world.tokens['ktht']}"}
+def _wsgi_calls(wsgi_calls):
+    """Calls through the WSGI application (tests/api/conftest.py)."""
 
 
 # Loaded when the module is collected (the schema view needs no database). The lazy
-# ``schemathesis.pytest.from_fixture`` does not run under pytest 9.
+# ``schemathesis.pytest.from_fixture`` does not run under pytest 9. Generated requests over the
+# whole schema, as a clerk and as the lead office: tests/api/test_fuzz.py.
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
-
-
-@schema.parametrize()
-@settings(
-    max_examples=25,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
-def test_it_answers_as_its_schema_says(case, lead_office):
-    case.call_and_validate(headers=lead_office, checks=CHECKS)
 
 
 def test_it_generates_its_schema_without_warnings(tmp_path):

@@ -19,14 +19,48 @@ HEADERS = {
 }
 
 
+CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+
+
+def _policy(response) -> dict[str, list[str]]:
+    directives = (d.split() for d in response["Content-Security-Policy"].split(";"))
+    return {name: sources for name, *sources in directives}
+
+
 def test_it_sends_the_security_headers_on_pages_and_the_api(cast):
+    from django.contrib.auth import get_user_model
+
     client = Client()
     client.force_login(cast.users["x01"])
-    for url in ("/accounts/login/", "/dashboard/", "/report/X01/2025/", "/api/org-units/"):
-        response = client.get(url)
-        assert response.status_code == 200, url
+    admin = Client()
+    admin.force_login(get_user_model().objects.create_superuser("qt", "qt@example.vn", "x"))
+    for who, url, status in [
+        (client, "/accounts/login/", 200),
+        (client, "/dashboard/", 200),
+        (client, "/report/X01/2025/", 200),
+        (client, "/api/org-units/", 200),
+        (client, "/api/docs/", 200),
+        (client, "/khong-co/", 404),
+        (client, "/units/X01%00/", 400),
+        (admin, "/admin/", 200),
+        (admin, "/admin/registers/startup/", 200),
+    ]:
+        response = who.get(url)
+        assert response.status_code == status, url
         for name, value in HEADERS.items():
             assert response.get(name) == value, (url, name)
+        policy = _policy(response)
+        for name, sources in CSP.items():
+            assert policy.get(name) == sources, (url, name, policy.get(name))
+        assert "'unsafe-inline'" not in response["Content-Security-Policy"], url
+        assert "'unsafe-eval'" not in response["Content-Security-Policy"], url
 
 
 def test_it_refuses_a_cross_site_form_post(cast):

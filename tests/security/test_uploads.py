@@ -13,6 +13,7 @@ import os
 import re
 import time
 import zipfile
+import zlib
 
 import openpyxl
 import pytest
@@ -152,6 +153,38 @@ def test_it_refuses_an_attachment_zip_bomb(clerk, report):
     assert not Attachment.objects.exists()
 
 
+def _lying_bomb(members: dict[str, bytes], part: str, real: bytes, declared: bytes) -> bytes:
+    """A zip whose ``part`` holds ``real`` but whose headers declare ``declared``'s size and
+    checksum: a reader that trusts them stops early and finds nothing wrong."""
+    data = _zip({**members, part: real})
+    data = _lie_about_size(data, part, len(declared))
+    return _lie_about_crc(data, part, zlib.crc32(declared))
+
+
+def test_it_refuses_an_attachment_whose_zip_lies_about_its_size(clerk, report):
+    """A part that declares 4 kB (and the checksum of its first 4 kB) but unpacks to 200 MB."""
+    real = b"<w/>" + b"A" * (200 * MB)
+    bomb = _lying_bomb({"xl/workbook.xml": b"<w/>"}, "xl/worksheets/sheet1.xml", real, real[:4096])
+    assert len(bomb) < 1 * MB
+    with zipfile.ZipFile(io.BytesIO(bomb)) as archive:  # the lie fools Python's own reader
+        assert sum(i.file_size for i in archive.infolist()) < 5000
+        assert archive.testzip() is None
+    started = time.monotonic()
+    messages = _attach(clerk, "bang.xlsx", bomb)
+    assert time.monotonic() - started < 10
+    assert _refused(messages) and "giải nén lớn bất thường" in messages[0][1]
+    assert not Attachment.objects.exists()
+
+
+def test_it_refuses_an_attachment_whose_zip_lies_by_a_byte(clerk, report):
+    """Under every limit, but not the size it declares: refused all the same."""
+    real = b"<workbook/>" + b" " * 1000
+    lying = _lying_bomb({"[Content_Types].xml": b"<Types/>"}, "xl/workbook.xml", real, real[:-1])
+    messages = _attach(clerk, "bang.xlsx", lying)
+    assert _refused(messages) and "khai sai kích thước" in messages[0][1]
+    assert not _refused(_attach(clerk, "bang.xlsx", _zip({"xl/workbook.xml": real})))
+
+
 # ---------------------------------------------------------------- the Excel form
 
 
@@ -231,8 +264,8 @@ def test_it_refuses_an_excel_form_zip_bomb(clerk, report):
 
 
 def test_it_refuses_an_excel_form_whose_zip_lies_about_its_size(clerk, report):
-    """The sheet says it unpacks to a few kilobytes but really unpacks to 200 MB: reading it
-    must stop at the declared size (the checksum then fails), not fill the memory."""
+    """The sheet says it unpacks to a few kilobytes but really unpacks to 200 MB: measuring
+    what it unpacks to stops at the limit, without filling the memory, before any XML is read."""
     form = _form(clerk)
     sheet = "xl/worksheets/sheet1.xml"
     source = zipfile.ZipFile(io.BytesIO(form))
@@ -257,6 +290,41 @@ def _lie_about_size(data: bytes, name: str, size: int) -> bytes:
             if raw[start + name_at : start + name_at + len(encoded)] == encoded:
                 raw[start + size_at : start + size_at + 4] = size.to_bytes(4, "little")
     return bytes(raw)
+
+
+def _lie_about_crc(data: bytes, name: str, crc: int) -> bytes:
+    """Write ``crc`` as ``name``'s checksum in the local and central headers."""
+    raw = bytearray(data)
+    encoded = name.encode()
+    for signature, crc_at, name_at in ((b"PK\x03\x04", 14, 30), (b"PK\x01\x02", 16, 46)):
+        for match in re.finditer(re.escape(signature), raw):
+            start = match.start()
+            if raw[start + name_at : start + name_at + len(encoded)] == encoded:
+                raw[start + crc_at : start + crc_at + 4] = crc.to_bytes(4, "little")
+    return bytes(raw)
+
+
+def test_it_refuses_an_excel_form_whose_zip_lies_about_its_size_and_checksum(clerk, report):
+    """The lie made whole (size and checksum of the part's first bytes): openpyxl would read a
+    truncated sheet without noticing; the upload is refused before it reads anything."""
+    form = _form(clerk)
+    sheet = "xl/worksheets/sheet1.xml"
+    source = zipfile.ZipFile(io.BytesIO(form))
+    members = {n: source.read(n) for n in source.namelist() if n != sheet}
+    real = source.read(sheet).replace(PLACEHOLDER.encode(), b"A" * (200 * MB))
+    response = _upload(clerk, "bao-cao.xlsx", _lying_bomb(members, sheet, real, real[:4096]))
+    assert response.status_code == 400
+    assert "giải nén lớn bất thường" in response.content.decode()
+    assert _assessment(report) == PLACEHOLDER
+
+
+def test_it_refuses_a_plan_text_whose_zip_lies_about_its_size(cast):
+    document = b"<w:document " + W + b"><w:body>" + b" " * (120 * MB) + b"</w:body></w:document>"
+    members = {"[Content_Types].xml": DOCX_TYPES, "_rels/.rels": DOCX_RELS}
+    bomb = _lying_bomb(members, "word/document.xml", document, document[:2000])
+    response = _plan_upload(cast, bomb)
+    assert response.status_code == 200
+    assert "giải nén lớn bất thường" in str(response.context["form"].errors.get("file"))
 
 
 def test_it_parses_uploaded_xml_with_defusedxml():

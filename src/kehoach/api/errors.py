@@ -42,3 +42,27 @@ def errors(*codes: int) -> dict:
         body = OpenApiTypes.OBJECT if code == 400 else Detail
         found[code] = OpenApiResponse(body, description=DESCRIPTIONS[code])
     return found
+
+
+REFUSED_INPUT = (
+    "Invalid request: text the system cannot store (a NUL byte, a lone surrogate) in the "
+    'address, the query string or the body, or a body it cannot parse: `{"detail": "message"}`.'
+)
+
+
+def document_refused_input(result: dict, generator, request, public) -> dict:
+    """A drf-spectacular post-processing hook: every operation may answer 400 (the middleware
+    refusing unstorable text in any address or query string, the parser any body it cannot
+    take), so every operation documents it."""
+    detail = {"$ref": "#/components/schemas/Error"}
+    if "Error" not in result.get("components", {}).get("schemas", {}):
+        detail = {"type": "object", "properties": {"detail": {"type": "string"}}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.get("responses") if isinstance(operation, dict) else None
+            if responses is not None and "400" not in responses:
+                responses["400"] = {
+                    "content": {"application/json": {"schema": detail}},
+                    "description": REFUSED_INPUT,
+                }
+    return result

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import BadRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -122,3 +123,13 @@ def read_text(path: str | os.PathLike[str]) -> str:
     except UnicodeDecodeError as exc:
         problem = Problem((), _("the file is not UTF-8 text (byte %d)") % exc.start)
         raise InvalidFile(name, [problem]) from exc
+
+
+class RefusedInput(BadRequest):
+    """A request we answer with 400 and ``message`` (for the user, in their language): text the
+    database cannot hold, a search too long to run. Raised anywhere; the 400 handler
+    (``kehoach.web.errors``) shows it as JSON under /api/, as the 400 page elsewhere."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)

@@ -27,3 +27,21 @@ def of_year(title: str, year: int) -> str:
     2030 năm 2026"."""
     title = title.strip()
     return f"{title} — năm {year}" if _ENDS_IN_YEAR.search(title) else f"{title} năm {year}"
+
+
+# What a database text column cannot hold: PostgreSQL refuses NUL, and no UTF-8 encoder takes
+# a lone surrogate (which JSON's "\ud800" escape can make).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> bool:
+    """False when ``text`` holds a character no database text column can keep (NUL, a lone
+    surrogate); everything a person can type is storable."""
+    return _UNSTORABLE.search(text) is None
+
+
+def shown_safely(text: str, limit: int = 60) -> str:
+    """``text`` with its unstorable characters as "�", cut to ``limit``: for naming a field in
+    a message about it."""
+    text = _UNSTORABLE.sub("\N{REPLACEMENT CHARACTER}", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

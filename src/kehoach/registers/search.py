@@ -9,6 +9,11 @@ in decomposed Unicode (NFD) all find "Bưởi Mây Thượng".
 ``Record.save()`` keeps ``search_text`` up to date. Bulk writes (``bulk_create``,
 ``bulk_update``, ``QuerySet.update``) bypass ``save()``: call ``refresh_search_text`` after
 them. Renaming an org unit refreshes its records (a ``post_save`` receiver in ``models``).
+
+A query is bounded (``MAX_WORDS`` words, ``MAX_LENGTH`` characters): each word is one more
+``AND`` in the SQL, and SQLite refuses an expression deeper than 1,000. A longer query is
+refused with a message (``RefusedInput``, a 400), not cut short: cutting would silently find
+more than was asked.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ from collections.abc import Iterable
 from typing import cast
 
 from django.db import models
+from django.utils.translation import gettext as _
 
+from kehoach.lib.problems import RefusedInput
 from kehoach.lib.text import fold
 
 from .catalogue import RECORD_REGISTERS
@@ -28,11 +35,21 @@ RECORD_MODELS: tuple[type[Record], ...] = tuple(
     cast(type[Record], register.model) for register in RECORD_REGISTERS
 )
 BATCH = 500
+MAX_WORDS = 20
+MAX_LENGTH = 200
 
 
 def terms(query: str | None) -> list[str]:
-    """The folded words of a query: "  Bưởi  MÂY " -> ["buoi", "may"]."""
-    return fold(query or "").split()
+    """The folded words of a query: "  Bưởi  MÂY " -> ["buoi", "may"]; RefusedInput when it is
+    longer than ``MAX_LENGTH`` characters or has more than ``MAX_WORDS`` words."""
+    folded = fold(query or "")
+    words = list(dict.fromkeys(folded.split()))  # a repeated word asks nothing more
+    if len(folded) > MAX_LENGTH or len(words) > MAX_WORDS:
+        raise RefusedInput(
+            _("The search is too long: at most %(words)d words and %(length)d characters.")
+            % {"words": MAX_WORDS, "length": MAX_LENGTH}
+        )
+    return words
 
 
 def search(queryset: models.QuerySet, query: str | None) -> models.QuerySet:
