@@ -17,7 +17,6 @@ from kehoach.exchange.excel import FIRST_ROW, SHEET, build_report_form, read_rep
 from kehoach.exchange.importing import import_data
 from kehoach.exchange.interchange import FORMAT
 from kehoach.lib.problems import InvalidFile
-from kehoach.lib.text import MAX_TEXT, clean_text
 from kehoach.registers.models import Startup, Training
 from kehoach.reporting.assignment import carried_tasks
 from kehoach.reporting.models import ReportingPeriod, TaskEntry, UnitReport
@@ -25,6 +24,7 @@ from kehoach.reporting.workflow import report_for
 
 COMPOSED = "Bưởi Mây Thượng đạt chuẩn"
 DECOMPOSED = unicodedata.normalize("NFD", COMPOSED)
+MAX_TEXT = 10_000  # the forms' limit (``lib.text.MAX_TEXT``)
 TOO_LONG = "x" * (MAX_TEXT + 1)
 
 
@@ -53,6 +53,10 @@ def training(cast):
 
 
 def test_the_rule_itself():
+    from kehoach.lib import text
+
+    assert text.MAX_TEXT == MAX_TEXT
+    clean_text = text.clean_text
     assert DECOMPOSED != COMPOSED
     assert clean_text(f"  {DECOMPOSED}\r\ndòng hai\rdòng ba \n") == (
         f"{COMPOSED}\ndòng hai\ndòng ba"
