@@ -58,8 +58,11 @@ def test_it_answers_real_requests_as_its_schema_says(world, unthrottled):
         ident = world.records["X01"][kind]
         _call(world, "x01", "GET", one, 200, {"id": ident})
         created = _call(world, "x01", "POST", base, 201, body=new_record(kind, "X01")).json()
-        _call(world, "x01", "PATCH", one, 200, {"id": created["id"]}, body={"note": "Ghi chú"})
-        _call(world, "x01", "PUT", one, 200, {"id": created["id"]}, body=created)
+        patched = _call(
+            world, "x01", "PATCH", one, 200, {"id": created["id"]}, body={"note": "Ghi chú"}
+        ).json()
+        _call(world, "x01", "PUT", one, 409, {"id": created["id"]}, body=created)  # stale
+        _call(world, "x01", "PUT", one, 200, {"id": created["id"]}, body=patched)
         _call(world, "x01", "POST", base, 400, body={**created, "org_unit": "X01", "note": 5})
         _call(world, "lanhdao", "DELETE", one, 403, {"id": created["id"]})
         _call(world, "x01", "DELETE", one, 204, {"id": created["id"]})

@@ -17,6 +17,7 @@ import unicodedata
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,8 +25,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kehoach.exchange import interchange
+from kehoach.lib.text import MAX_TEXT, clean_text
 from kehoach.orgunits.models import OrgUnit, OrgUnitKind
 from kehoach.plans.models import Plan
+from kehoach.registers import refs
 from kehoach.registers.models import (
     BudgetLine,
     Initiative,
@@ -309,6 +312,19 @@ def _nfc(value):
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
+class CleanTextField(serializers.CharField):
+    """Text as every way in stores it (``lib.text.clean_text``: NFC, one kind of line break,
+    no surrounding blanks); free text holds at most ``MAX_TEXT`` characters, like the forms."""
+
+    def __init__(self, **kwargs):
+        if kwargs.get("max_length") is None:
+            kwargs["max_length"] = MAX_TEXT
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> str:
+        return clean_text(super().to_internal_value(data))
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class UnitCodeField(serializers.Field):
     """An org unit by its code. Writing a record for a unit needs ``edit_registers`` on it:
@@ -334,7 +350,8 @@ class ProductRefField(serializers.Field):
     """A key product by its ``id`` (ref), among the products of the units the user sees."""
 
     default_error_messages = {
-        "unknown": _("unknown key product %(value)r: not in key_products and not in the database")
+        # DRF fills messages with str.format: "{value}", not "%(value)r".
+        "unknown": _("unknown key product “{value}”: none of the units you see has it")
     }
 
     def to_representation(self, product: KeyProduct) -> str:
@@ -355,6 +372,17 @@ class RegisterSerializer(serializers.ModelSerializer):
 
     spec: interchange.ListSpec
     org_unit = UnitCodeField()
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="Raised by one on every save; also the `ETag`. Send it back (or `If-Match`) "
+        "when writing: a stale version is refused (409), one never issued too (400).",
+    )
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: CleanTextField,
+        models.TextField: CleanTextField,
+    }
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -405,6 +433,15 @@ class RecordSerializer(RegisterSerializer):
             raise serializers.ValidationError(_("A record's id cannot be changed."))
         return value
 
+    def validate(self, attrs):
+        ref = attrs.get("ref")
+        if self.instance is None and ref is not None:  # a new record: nothing on unseen ones
+            request = self.context["request"]
+            problem = refs.unusable(self.Meta.model, ref, permissions.visible_unit_ids(request))
+            if problem:
+                raise serializers.ValidationError({"id": [problem]})
+        return super().validate(attrs)
+
 
 def _amount(**kwargs) -> dict:
     return {"min_value": 0, "max_value": AMOUNT_MAX, **kwargs}
@@ -419,7 +456,8 @@ def _year() -> dict:
 
 
 def _fields(spec: interchange.ListSpec) -> list[str]:
-    return [f.name for f in spec.fields]
+    """The list's fields in the file, and the record's ``version``."""
+    return [*(f.name for f in spec.fields), "version"]
 
 
 class BudgetLineSerializer(RegisterSerializer):
@@ -537,9 +575,9 @@ class InitiativeSerializer(RecordSerializer):
 class TaskEntrySerializer(serializers.Serializer):
     task = serializers.CharField(max_length=32, help_text="A task code of the plan.")
     status = serializers.ChoiceField(choices=TaskStatus.choices, required=False)
-    result = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    difficulties = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    proposals = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    result = CleanTextField(required=False, allow_blank=True)
+    difficulties = CleanTextField(required=False, allow_blank=True)
+    proposals = CleanTextField(required=False, allow_blank=True)
 
     def to_representation(self, entry) -> dict:
         return {
@@ -630,9 +668,7 @@ class ReportDraftSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         min_value=0, help_text="The `version` of the report you loaded (optimistic locking)."
     )
-    general_assessment = serializers.CharField(
-        required=False, allow_blank=True, trim_whitespace=False
-    )
+    general_assessment = CleanTextField(required=False, allow_blank=True)
     tasks = TaskEntrySerializer(
         many=True,
         required=False,
@@ -654,15 +690,11 @@ class ReportDraftSerializer(serializers.Serializer):
 
 
 class ReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=5000, help_text="Why the report is returned (required)."
-    )
+    reason = CleanTextField(help_text="Why the report is returned (required).")
 
 
 class AcceptSerializer(serializers.Serializer):
-    comment = serializers.CharField(
-        required=False, allow_blank=True, max_length=5000, help_text="An optional comment."
-    )
+    comment = CleanTextField(required=False, allow_blank=True, help_text="An optional comment.")
 
 
 # ---------------------------------------------------------------- indicators, status

@@ -30,7 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from kehoach.lib.officefiles import UnsafeOfficeFile, office_parts
 from kehoach.lib.problems import InvalidFile, Problem
 from kehoach.lib.spreadsheets import put_text
-from kehoach.lib.text import fold, nfc
+from kehoach.lib.text import MAX_TEXT, clean_text, fold
 from kehoach.reporting.models import TaskEntry, TaskStatus, UnitReport
 
 SHEET = "Báo cáo"  # the form's name for people; fixed, whatever the interface language
@@ -49,7 +49,6 @@ LAST_COLUMN = get_column_letter(len(COLUMNS))
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_UNZIPPED = 50 * 1024 * 1024
-MAX_TEXT = 10_000
 MAX_ROWS = 2_000  # rows read below the header; a form has one per task
 
 THIN = Side(style="thin", color="9AA5B1")
@@ -317,14 +316,16 @@ def read_report_form(
     if reason:
         raise InvalidFile(filename, [Problem((), reason)])
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Formulas as formulas (not their cached values): a cell people fill holding one is
+        # refused by its address (``_values``), never read as empty.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
         raise InvalidFile(filename, [Problem((), _("The file is damaged."))]) from exc
     try:
         problems: list[Problem] = []
         meta = _read_meta(workbook, problems, unit=unit, year=year, plan=plan)
         general, entries = _read_sheet(workbook, problems, tasks)
-        values = _read_values(workbook)
+        values = _read_values(workbook, problems)
     except InvalidFile:
         raise
     except Exception as exc:
@@ -336,14 +337,39 @@ def read_report_form(
     return FilledForm(general, entries, meta, values)
 
 
-def _read_values(workbook) -> list[tuple]:
+def _values(sheet: str, rows, first_row: int, problems: list[Problem]):
+    """Each row's values, from ``first_row`` on, as tuples; a cell holding a formula is a
+    problem naming it (sheet and address) and reads as None: the caller saves nothing."""
+    for number, row in enumerate(rows, start=first_row):
+        values = []
+        for column, cell in enumerate(row, start=1):
+            if getattr(cell, "data_type", None) == "f":
+                address = f"{get_column_letter(column)}{number}"
+                problems.append(
+                    Problem(
+                        _at(sheet, get_column_letter(column), number),
+                        _(
+                            "Sheet “%(sheet)s”, cell %(cell)s holds a formula (%(formula)s): "
+                            "type the text or number itself; nothing was saved"
+                        )
+                        % {"sheet": sheet, "cell": address, "formula": str(cell.value)[:50]},
+                    )
+                )
+                values.append(None)
+            else:
+                values.append(getattr(cell, "value", None))
+        yield tuple(values)
+
+
+def _read_values(workbook, problems: list[Problem]) -> list[tuple]:
     """The filled cells of the sheet "Số liệu" (none without it): ``(element code, period,
     value, place)``, the value as the cell holds it (a number, or text the import refuses
     with its reason). Nothing is checked here: the import checks the values."""
     if VALUES not in workbook.sheetnames:
         return []
     found = []
-    rows = workbook[VALUES].iter_rows(min_row=2, max_row=MAX_ROWS + 1, max_col=5, values_only=True)
+    cells = workbook[VALUES].iter_rows(min_row=2, max_row=MAX_ROWS + 1, max_col=5)
+    rows = _values(VALUES, cells, 2, problems)
     for number, row in enumerate(rows, start=2):
         code, _name, _label, period, value = (*row, None, None, None, None, None)[:5]
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -367,7 +393,8 @@ def _read_meta(workbook, problems: list[Problem], *, unit, year, plan) -> dict:
         )
         return {}
     found = {}
-    for row in workbook[META].iter_rows(min_row=1, max_row=20, max_col=2, values_only=True):
+    cells = workbook[META].iter_rows(min_row=1, max_row=20, max_col=2)
+    for row in _values(META, cells, 1, problems):
         if row and row[0] is not None:
             found[str(row[0]).strip()] = "" if len(row) < 2 or row[1] is None else str(row[1])
     rows = {
@@ -409,7 +436,7 @@ def _cell_text(value) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return nfc(str(value)).replace("\r\n", "\n").strip()
+    return clean_text(str(value))
 
 
 def _read_sheet(workbook, problems: list[Problem], tasks) -> tuple[str, dict]:
@@ -423,9 +450,8 @@ def _read_sheet(workbook, problems: list[Problem], tasks) -> tuple[str, dict]:
 
     allowed = None if tasks is None else set(tasks)
     statuses = _status_lookup()
-    rows = workbook[SHEET].iter_rows(
-        min_row=1, max_row=FIRST_ROW + MAX_ROWS, max_col=len(COLUMNS), values_only=True
-    )
+    cells = workbook[SHEET].iter_rows(min_row=1, max_row=FIRST_ROW + MAX_ROWS, max_col=len(COLUMNS))
+    rows = _values(SHEET, cells, 1, problems)
     general = ""
     entries: dict[str, dict] = {}
     for number, row in enumerate(rows, start=1):

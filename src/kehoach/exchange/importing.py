@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -403,15 +403,21 @@ def _bulk_update(spec: ListSpec, updates: list, units: dict, products: dict) -> 
         return
     names = set().union(*(differ for _pk, _row, differ in updates))
     fields = [f.model_attr for f in spec.fields if f.name in names]
-    stamped = any(f.name == "updated_at" for f in spec.model._meta.concrete_fields)
+    concrete = {f.name for f in spec.model._meta.concrete_fields}
+    stamped = "updated_at" in concrete
+    # A changed record's version goes up, as on any save (``registers.versions``): a form or
+    # an API client that loaded it before the import is stale after it. The file is the
+    # authority over the records it carries: it is not checked against their versions.
+    versioned = "version" in concrete
     now = timezone.now()
     objs = []
     for pk, row, _differ in updates:
         obj = spec.model(pk=pk, **_model_values(spec, row, units, products))
         if stamped:
             obj.updated_at = now
+        if versioned:
+            obj.version = F("version") + 1
         objs.append(obj)
+    extra = [name for name, on in (("updated_at", stamped), ("version", versioned)) if on]
     with audit_bulk.watching(model=spec.model, pks=[obj.pk for obj in objs]):
-        spec.model.objects.bulk_update(
-            objs, [*fields, "updated_at"] if stamped else fields, batch_size=BATCH
-        )
+        spec.model.objects.bulk_update(objs, [*fields, *extra], batch_size=BATCH)

@@ -15,7 +15,6 @@ a row to compare it with the file, and a row into model values to write it.
 import datetime
 import enum
 import json
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kehoach.lib.problems import InvalidFile, Problem, format_path, read_text
+from kehoach.lib.text import MAX_TEXT, clean_text, nfc
 from kehoach.orgunits.models import OrgUnit
 from kehoach.registers.catalogue import REGISTERS
 from kehoach.registers.models import (
@@ -352,6 +352,17 @@ def entry_label(list_name: str, entry: Any) -> str:
     return ""
 
 
+def too_long(data: Any, path: tuple, value: Any) -> list[Problem]:
+    """Free text over the one limit of every way in (``lib.text.MAX_TEXT``): a problem."""
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        message = _("too long: %(n)d characters, at most %(max)d") % {
+            "n": len(value),
+            "max": MAX_TEXT,
+        }
+        return [problem_at(data, path, message)]
+    return []
+
+
 def relabel(data: Any, problems: list[Problem]) -> list[Problem]:
     return [problem_at(data, p.path, p.message) for p in problems]
 
@@ -384,21 +395,23 @@ def read_file(path: str | Path) -> Any:
     return data
 
 
-def _nfc(value: Any) -> Any:
+def _clean(value: Any) -> Any:
+    """Every string as every way in stores text (``lib.text.clean_text``); keys in NFC."""
     if isinstance(value, dict):
-        return {str(k): _nfc(v) for k, v in value.items()}
+        return {nfc(str(k)): _clean(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_nfc(v) for v in value]
+        return [_clean(v) for v in value]
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
+        return clean_text(value)
     return value
 
 
 def normalise(data: Any) -> Any:
-    """A copy in canonical form: text in NFC; ``null`` and ``""`` both read as the field's
+    """A copy in canonical form: text cleaned as on every way in (NFC, "\\n" line breaks, no
+    surrounding blanks: ``lib.text.clean_text``); ``null`` and ``""`` both read as the field's
     empty value ("" for text, null for dates, numbers and links); whole floats (``5.0``) as
     ints. Anything else is left for validation to judge."""
-    data = _nfc(data)
+    data = _clean(data)
     if not isinstance(data, dict):
         return data
     for entry in data.get("plans") if isinstance(data.get("plans"), list) else []:

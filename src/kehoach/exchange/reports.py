@@ -30,7 +30,7 @@ from kehoach.reporting.models import (
     UnitReport,
 )
 
-from .interchange import file_units, problem_at
+from .interchange import file_units, problem_at, too_long
 
 # The file's name of a report field the workflow may find at fault (the others are the same).
 FILE_FIELD = {"first_submitted_at": "submitted_at"}
@@ -75,10 +75,14 @@ def reports_problems(data: dict) -> list[Problem]:
             if entry.get(name) and _instant(entry[name]) is None:
                 message = _("%r is not a real date and time") % entry[name]
                 problems.append(problem_at(data, ("reports", i, name), message))
+        for name in ("general_assessment", "return_reason"):
+            problems += too_long(data, ("reports", i, name), entry.get(name))
         tasks_seen = set()
         for j, task in enumerate(entry.get("tasks") or []):
             if not isinstance(task, dict):
                 continue
+            for name in ENTRY_TEXT:
+                problems += too_long(data, ("reports", i, "tasks", j, name), task.get(name))
             if task.get("status") not in statuses:
                 message = _("%(value)r is not allowed; use one of: %(allowed)s") % {
                     "value": task.get("status"),

@@ -33,6 +33,7 @@ from .interchange import (
     ListSpec,
     problem_at,
     relabel,
+    too_long,
 )
 from .reports import reports_problems
 
@@ -106,6 +107,8 @@ def _entry_problems(data: dict, spec: ListSpec, i: int, entry: dict) -> list[Pro
     problems = []
     for f in spec.fields:
         value = entry.get(f.name)
+        if f.kind is Kind.TEXT:
+            problems += too_long(data, (spec.name, i, f.name), value)
         if f.kind is Kind.DATE and isinstance(value, str) and ISO_DATE.fullmatch(value):
             try:
                 datetime.date.fromisoformat(value)

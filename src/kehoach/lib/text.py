@@ -1,4 +1,13 @@
-"""Text normalisation for comparing and searching Vietnamese."""
+"""Text normalisation for comparing and searching Vietnamese, and the one cleaning of text
+people send us.
+
+``clean_text`` and ``MAX_TEXT`` are the rule for free text on every way in: the web forms
+(``web.report_forms.TextField``, the register forms), the API's serializers
+(``api.serializers.CleanTextField``), the Excel report form and the interchange import. Text is
+stored composed (NFC: a decomposed "ế" sent by a Mac or a script is the same letter as the one
+typed on a Windows keyboard, and search, comparisons and exports must see one form), with one
+kind of line break and no surrounding blanks; free text holds at most ``MAX_TEXT`` characters.
+"""
 
 import re
 import unicodedata
@@ -6,6 +15,15 @@ import unicodedata
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+# Free text (a report's results, a record's note): at most this many characters, everywhere.
+MAX_TEXT = 10_000
+
+
+def clean_text(text: str) -> str:
+    """Text as it is stored: composed (NFC), "\\n" line breaks, no surrounding blanks."""
+    return nfc(text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def fold(text: str) -> str:

@@ -17,10 +17,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kehoach.accounts import access
+from kehoach.lib.forms import TextField
 from kehoach.lib.numbers import format_number, parse_number
 from kehoach.orgunits.models import OrgUnit
 
-from . import catalogue
+from . import catalogue, refs
 from .models import (
     BudgetLine,
     Initiative,
@@ -107,17 +108,24 @@ def _formfield(field: models.Field, **kwargs):
         kwargs["input_formats"] = DATE_FORMATS
     elif isinstance(field, models.TextField):
         kwargs["widget"] = forms.Textarea(attrs={"rows": 3})
+        kwargs["form_class"] = TextField
+    elif isinstance(field, models.CharField):
+        kwargs["form_class"] = TextField  # the one cleaning of text (``lib.text``)
     return field.formfield(**kwargs)
 
 
 class RegisterForm(forms.ModelForm):
-    """What every register form does: units the user may edit, Vietnamese amounts."""
+    """What every register form does: units the user may edit, Vietnamese amounts, and the
+    version of the record the form was made from (``registers.versions``: a stale save is
+    refused, nothing overwritten)."""
 
     money_fields: tuple[str, ...] = ()
+    version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["version"].initial = self.instance.version if self.instance.pk else None
         unit_field = self.fields["org_unit"]
         self.fields["org_unit"] = UnitChoiceField(
             queryset=editable_units(user),
@@ -157,6 +165,11 @@ class RecordForm(RegisterForm):
         if not self.instance.pk and not cleaned.get("ref") and cleaned.get("org_unit"):
             cleaned["ref"] = next_ref(self._meta.model, cleaned["org_unit"])
             self.ref_generated = True
+        ref = cleaned.get("ref")
+        if not self.instance.pk and ref and not self.ref_generated:
+            problem = refs.unusable(self._meta.model, ref, access.visible_unit_ids(self.user))
+            if problem:  # before the unique check, which would say "already exists"
+                self.add_error("ref", problem)
         return cleaned
 
 

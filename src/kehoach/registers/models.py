@@ -31,7 +31,24 @@ def check_dating(record) -> None:
         raise ValidationError(errors)
 
 
-class Record(models.Model):
+class Versioned(models.Model):
+    """A ``version`` raised by one on every save: the optimistic lock of the API (ETag,
+    If-Match) and of the forms (``registers.versions``)."""
+
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.version += 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "version" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "version"]
+        super().save(*args, **kwargs)
+
+
+class Record(Versioned):
     """What every register record has: a stable reference, a unit, a note, timestamps."""
 
     ref = models.CharField(_("record id"), max_length=64, unique=True)
@@ -94,7 +111,7 @@ class BudgetKind(models.TextChoices):
     TOTAL = "total", _("Total local budget spending")
 
 
-class BudgetLine(models.Model):
+class BudgetLine(Versioned):
     org_unit = models.ForeignKey(
         "orgunits.OrgUnit",
         verbose_name=_("org unit"),

@@ -32,6 +32,9 @@ from django.utils.translation import gettext as _
 from kehoach.accounts import access
 from kehoach.audit.signals import record as audit_record
 from kehoach.audit.signals import values as audit_values
+from kehoach.lib.versions import Conflict as Conflict  # the report's version check
+from kehoach.lib.versions import UnknownVersion as UnknownVersion
+from kehoach.lib.versions import check_version
 from kehoach.registers.dated import records_of
 
 from .models import ReportState, ReportVersion, TaskEntry, Transition, UnitReport
@@ -128,10 +131,6 @@ def check_arrival(from_state: str, to_state: str, *, submitted: bool, reason: st
         )
     if to_state == S.RETURNED and not reason.strip():
         raise IllegalTransition(_("Say why the report is returned."), field="return_reason")
-
-
-class Conflict(Exception):
-    """Someone else saved the report since this editor loaded it."""
 
 
 def check_unit_exists(report: UnitReport) -> None:
@@ -303,7 +302,8 @@ def save_draft(
     """Save the report's content if nobody saved since ``expected_version``.
 
     ``entries`` maps a task code to any of status, result, difficulties, proposals. A report
-    not started or returned becomes a draft (audited). Raises Conflict or IllegalTransition.
+    not started or returned becomes a draft (audited). Raises Conflict (UnknownVersion for a
+    version the server never issued) or IllegalTransition.
     """
     current = UnitReport.objects.select_for_update().get(pk=report.pk)
     if current.locked:
@@ -311,8 +311,10 @@ def save_draft(
             _("This report has been submitted or accepted and can no longer be edited.")
         )
     check_unit_exists(current)
-    if current.version != expected_version:
-        raise Conflict(
+    check_version(
+        current.version,
+        expected_version,
+        lambda: (
             _(
                 "%(who)s saved this report at %(when)s, after you opened it. Your changes were "
                 "not saved: reload the report, check their changes, then enter yours again."
@@ -321,7 +323,8 @@ def save_draft(
                 "who": current.updated_by or _("Someone"),
                 "when": formats.date_format(timezone.localtime(current.updated_at), "H:i d/m/Y"),
             }
-        )
+        ),
+    )
     if (current.state, S.DRAFT) in ALLOWED_MOVES:
         transition(current, S.DRAFT, by=by, at=at)
     changes = {"version": F("version") + 1, "updated_by": by, "updated_at": at or timezone.now()}

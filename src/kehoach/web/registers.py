@@ -35,7 +35,9 @@ from kehoach.accounts import access
 from kehoach.lib.numbers import MISSING, format_number
 from kehoach.lib.periods import VIETNAM, format_local_date, format_local_datetime
 from kehoach.lib.text import fold
+from kehoach.lib.versions import Conflict
 from kehoach.orgunits.models import OrgUnit
+from kehoach.registers import versions as record_versions
 from kehoach.registers.catalogue import REGISTERS, Register, by_key
 from kehoach.registers.forms import editable_units, next_ref
 from kehoach.registers.models import IPTitle, KeyProduct, Record
@@ -313,17 +315,27 @@ def record_edit(request, kind: str, pk: int):
     obj = _record_or_404(register, user, pk)
     may_edit = access.can(user, access.EDIT_REGISTERS, obj.org_unit)
     form = None
+    conflict = ""
+    status = 200
     if request.method == "POST":
         access.check(user, access.EDIT_REGISTERS, obj.org_unit)
         form = register.form(request.POST, instance=obj, user=user)
         if form.is_valid():
             access.check(user, access.EDIT_REGISTERS, form.cleaned_data["org_unit"])
-            if form.has_changed():
-                obj = form.save()
-                messages.success(request, _("Saved: %(record)s.") % {"record": _name(obj)})
-            else:
+            if not form.has_changed():
                 messages.info(request, _("Nothing changed."))
-            return redirect(_record_url(register, obj.pk))
+                return redirect(_record_url(register, obj.pk))
+            try:
+                with transaction.atomic():
+                    record_versions.locked(obj, form.cleaned_data.get("version"))
+                    obj = form.save()
+            except Conflict as exc:
+                conflict, status = str(exc), 409
+                obj = _record_or_404(register, user, pk)  # as saved now, for the page's head
+                _offer_current_version(form, obj)
+            else:
+                messages.success(request, _("Saved: %(record)s.") % {"record": _name(obj)})
+                return redirect(_record_url(register, obj.pk))
     elif may_edit:
         form = register.form(instance=obj, user=user)
     details = []
@@ -340,12 +352,22 @@ def record_edit(request, kind: str, pk: int):
             "record": obj,
             "title": _name(obj),
             "details": details,
+            "conflict": conflict,
             "updated": show(register.field("updated_at"), obj.updated_at),
             "history_url": reverse("web:register_history", args=[register.key, obj.pk]),
             "list_url": reverse("web:register", args=[register.key])
             + _unit_query(obj.org_unit.code),
         },
+        status=status,
     )
+
+
+def _offer_current_version(form, saved) -> None:
+    """After a conflict: the form keeps what was typed and now carries the saved version, so
+    saving it again (after a look at the record's history) writes it over what is saved."""
+    data = form.data.copy()
+    data["version"] = str(saved.version)
+    form.data = data
 
 
 @login_required

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kehoach.accounts import access
-from kehoach.exchange.excel import MAX_TEXT
+from kehoach.lib import forms as lib_forms
 from kehoach.lib.numbers import format_number
-from kehoach.lib.text import nfc
+from kehoach.lib.text import MAX_TEXT
 from kehoach.plans import scope
 from kehoach.plans.models import FundingSourceKind
 from kehoach.registers.catalogue import by_key
@@ -40,14 +40,10 @@ FILE_KINDS = {
 }
 
 
-class TextField(forms.CharField):
-    """Free text: composed Unicode (NFC), one kind of line break, no surrounding blanks."""
+class TextField(lib_forms.TextField):
+    """Free text (``lib.forms.TextField``: the one cleaning and limit), in a text area."""
 
     widget = forms.Textarea
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return nfc(value.replace("\r\n", "\n").replace("\r", "\n")) if value else value
 
 
 def entry_label(name: str) -> str:
@@ -151,7 +147,7 @@ class UploadForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=gettext_lazy("Reason for returning"),
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": gettext_lazy("Say why the report is returned.")},

@@ -4,6 +4,11 @@ catalogue, ``registers.catalogue``; the kind is its key).
 Records are addressed by their ``id`` (the interchange file's id, the model's ``ref``); budget
 lines by their database id. Lists hold only the records of units the user sees; writing needs
 ``edit_registers`` on the record's unit, and on the new unit when it changes.
+
+Each record carries its ``version`` (raised on every save), also sent as the ``ETag`` of a
+record read or written. PUT, PATCH and DELETE honour ``If-Match`` (and a ``version`` in the
+body): a stale one answers 409 and writes nothing, one never issued 400. A write without
+either is allowed (older clients), checked against the record as loaded for the write.
 """
 
 from django.db import IntegrityError, transaction
@@ -12,8 +17,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS
 
+from kehoach.lib.versions import Conflict as VersionConflict
+from kehoach.lib.versions import UnknownVersion
+from kehoach.registers import versions
 from kehoach.registers.catalogue import REGISTERS, Register
 
 from .. import permissions
@@ -48,32 +57,102 @@ class RegisterViewSet(PlainNotFound, viewsets.ModelViewSet):
             permissions.check(self.request, "edit_registers", record.org_unit)  # 403
         return record
 
+    def retrieve(self, request, *args, **kwargs):
+        return _tagged(super().retrieve(request, *args, **kwargs))
+
+    def create(self, request, *args, **kwargs):
+        return _tagged(super().create(request, *args, **kwargs))
+
+    def update(self, request, *args, **kwargs):
+        return _tagged(super().update(request, *args, **kwargs))
+
     def perform_create(self, serializer):
+        serializer.validated_data.pop("version", None)  # a new record starts its own count
         self._save(serializer)
 
     def perform_update(self, serializer):
-        self._save(serializer)
+        sent = serializer.validated_data.pop("version", None)
+        expected = if_match(self.request)
+        self._save(serializer, lambda: versions.locked(serializer.instance, expected, sent))
 
-    def _save(self, serializer):
-        """The record and its audit entry are written together, or neither is."""
+    def _save(self, serializer, check=None):
+        """The record and its audit entry are written together, or neither is; a changed
+        record only over the version its writer loaded (``registers.versions``)."""
         try:
             with transaction.atomic():
+                if check is not None:
+                    check()
                 serializer.save()
         except IntegrityError:
             raise Conflict(
                 _("Another record with the same id was saved at the same moment; reload it.")
             ) from None
+        except UnknownVersion as exc:
+            raise ValidationError({"version": [str(exc)]}) from None
+        except VersionConflict as exc:
+            raise Conflict(str(exc)) from None
 
     def perform_destroy(self, record):
+        expected = if_match(self.request)
         try:
             with transaction.atomic():
+                versions.locked(record, expected)
                 record.delete()
+        except UnknownVersion as exc:
+            raise ValidationError({"version": [str(exc)]}) from None
+        except VersionConflict as exc:
+            raise Conflict(str(exc)) from None
         except ProtectedError as exc:
-            refs = sorted(str(getattr(o, "ref", o.pk)) for o in exc.protected_objects)
-            raise Conflict(
-                _("This record is still referred to by %(refs)s; remove those first.")
-                % {"refs": ", ".join(refs)}
-            ) from None
+            raise Conflict(self._protected(exc.protected_objects)) from None
+
+    def _protected(self, referring) -> str:
+        """Why a record cannot go, naming only the records the user sees (the others are
+        counted as "records of units you do not see", never named)."""
+        visible = permissions.visible_unit_ids(self.request)
+        seen = sorted(
+            str(getattr(o, "ref", o.pk))
+            for o in referring
+            if visible is None or getattr(o, "org_unit_id", None) in visible
+        )
+        hidden = len(list(referring)) > len(seen)
+        if seen and hidden:
+            message = _(
+                "This record is still referred to by %(refs)s and by records of units you "
+                "do not see; remove those first (ask the lead office for the others)."
+            )
+        elif seen:
+            message = _("This record is still referred to by %(refs)s; remove those first.")
+        else:
+            message = _(
+                "This record is still referred to by records of units you do not see; ask the "
+                "lead office to remove those first."
+            )
+        return message % {"refs": ", ".join(seen)}
+
+
+def if_match(request) -> int | None:
+    """The version ``If-Match`` names (``"7"``, ``W/"7"``), or None without it (or ``*``);
+    400 when it names anything else. Writing without it is allowed: the version in the body,
+    if any, is checked, and the record as loaded for the write otherwise."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    tag = header.strip().removeprefix("W/")
+    if len(tag) >= 2 and tag[0] == tag[-1] == '"':
+        tag = tag[1:-1]
+    if not (tag.isascii() and tag.isdigit()):
+        raise ValidationError(
+            {"If-Match": [_('Send the ETag of the record you loaded, for example "3".')]}
+        )
+    return int(tag)
+
+
+def _tagged(response):
+    """The record's version as its ``ETag`` (what ``If-Match`` sends back)."""
+    version = getattr(response, "data", None) and response.data.get("version")
+    if response.status_code in (200, 201) and isinstance(version, int):
+        response["ETag"] = f'"{version}"'
+    return response
 
 
 def _schema(register: Register):
@@ -85,6 +164,18 @@ def _schema(register: Register):
         description="The record's id" if register.is_record else "The budget line's id",
     )
     one = [by_id]
+    guarded = [
+        by_id,
+        OpenApiParameter(
+            "If-Match",
+            OpenApiTypes.STR,
+            OpenApiParameter.HEADER,
+            required=False,
+            description='The ETag of the record you loaded ("3"): a stale one answers 409 and '
+            "nothing is written. Without it the write is allowed (a `version` in the body is "
+            "checked all the same).",
+        ),
+    ]
     return extend_schema_view(
         list=extend_schema(
             summary=f"List {title}",
@@ -103,20 +194,20 @@ def _schema(register: Register):
         ),
         update=extend_schema(
             summary=f"Replace one of the {title}",
-            parameters=one,
+            parameters=guarded,
             request=serializer,
-            responses={200: serializer, **errors(400, 403, 404)},
+            responses={200: serializer, **errors(400, 403, 404, 409)},
         ),
         partial_update=extend_schema(
             summary=f"Change one of the {title}",
-            parameters=one,
+            parameters=guarded,
             request=serializer,
-            responses={200: serializer, **errors(400, 403, 404)},
+            responses={200: serializer, **errors(400, 403, 404, 409)},
         ),
         destroy=extend_schema(
             summary=f"Remove one of the {title}",
-            parameters=one,
-            responses={204: None, **errors(403, 404, 409)},
+            parameters=guarded,
+            responses={204: None, **errors(400, 403, 404, 409)},
         ),
     )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -112,7 +113,8 @@ class ReportDetail(ReportView):
     @extend_schema(
         summary="Save the report's draft",
         description="Needs the `version` you loaded: if someone saved since, 409 with who and "
-        "when, and nothing is saved. A submitted or accepted report is locked (409). Tasks "
+        "when, and nothing is saved; a version higher than the saved one was never issued "
+        "(400). A submitted or accepted report is locked (409). Tasks "
         "and fields left out keep their saved values. A report not started or returned "
         "becomes a draft.",
         parameters=ADDRESS,
@@ -139,6 +141,8 @@ class ReportDetail(ReportView):
                 general_assessment=data.get("general_assessment"),
                 entries=entries or None,
             )
+        except workflow.UnknownVersion as exc:  # a version never issued: the body is wrong
+            raise ValidationError({"version": [str(exc)]}) from None
         except (workflow.Conflict, workflow.IllegalTransition) as exc:
             raise Conflict(str(exc)) from None
         return self.answer(report)
