@@ -114,7 +114,9 @@ def test_the_abolished_districts_plan_tasks_and_next_report_pass_to_the_sở(pla
     ended = UnitPlanTask.objects.filter(unit_plan__org_unit__code="KTHT")
     assert {t.ends_on.isoformat() for t in ended} == {"2025-06-30"}
     nxt = UnitReport.objects.get(period=ReportingPeriod.objects.get(year=2025), org_unit=science)
-    assert nxt.state == "accepted" and nxt.transitions.last().by.username == "skhcn"
+    # the Sở's own report is decided by the leadership, never by the Sở itself (separation of
+    # duties: nobody reviews a report of their own unit)
+    assert nxt.state == "accepted" and nxt.transitions.last().by.username == "lanhdao"
 
 
 def test_no_figure_is_lost_in_any_year(plan, own):
