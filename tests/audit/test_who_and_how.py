@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -53,6 +54,9 @@ def test_it_records_each_change_an_import_makes_with_the_command_and_who_ran_it(
     path = tmp_path / "ngan-sach.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setattr(sys, "argv", ["kehoach", "import_data", str(path)])
+    # a command run from the command line closes the connections when it ends
+    # (``run_from_argv``): the test's own transaction must stay open on PostgreSQL
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     cli.main()  # the real entry point: ``kehoach import_data ngan-sach.json``
     assert "ngan-sach.json" in capsys.readouterr().out
     via = "command import_data > import ngan-sach.json"
