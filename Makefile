@@ -10,7 +10,7 @@ LOCK   := requirements.lock
 EXTRAS := test dev bench
 LOCK_ARGS ?=
 
-.PHONY: install lock run test lint typecheck format bench messages clean
+.PHONY: install lock run test lint typecheck format bench messages clean parser-eval
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ format: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# The plan reader scored on real published plan texts (recall and precision per text).
+parser-eval: install
+	$(BIN)/kehoach parse_eval tests/data/plans/real --detail
 
 messages: install
 	cd src/kehoach && ../../$(BIN)/kehoach makemessages -l vi --no-obsolete && ../../$(BIN)/kehoach compilemessages -l vi

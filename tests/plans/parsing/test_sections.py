@@ -70,7 +70,8 @@ def test_the_outline_nests_by_rank():
         ("NGUỒN LỰC THỰC HIỆN", "funding"),
         ("TỔ CHỨC THỰC HIỆN", "organisation"),
         ("MỤC ĐÍCH, YÊU CẦU", "purpose"),
-        ("ĐÁNH GIÁ TÌNH HÌNH", None),
+        ("ĐÁNH GIÁ TÌNH HÌNH", "results"),
+        ("CÁC VẤN ĐỀ KHÁC", None),
     ],
 )
 def test_part_kinds(title, kind):

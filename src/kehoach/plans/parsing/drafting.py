@@ -22,6 +22,9 @@ from .metadata import Metadata, read_metadata
 from .objectives import read_objectives
 from .organisation import find_units, party_of, reporting_rule
 from .reading import Line, SourceText, split_lines
+from .scanning import period_in_body as _period_in_body
+from .scanning import scan_for_targets, split_tables
+from .scanning import table_drafts as _tables
 from .sections import Node, outline, partition, parts
 from .targets import IndicatorDraft, number
 from .tasks import task_groups
@@ -130,6 +133,8 @@ def _code(meta: Metadata, period: dict) -> str:
         if hit:
             topic = hit
             break
+    if period["from"] is None:
+        return topic
     end = period.get("vision") or period["to"]
     return f"{topic}-{period['from']}" + (f"-{end}" if end != period["from"] else "")
 
@@ -137,7 +142,8 @@ def _code(meta: Metadata, period: dict) -> str:
 def draft_plan(source: SourceText) -> ParseResult:
     lines = split_lines(source.text)
     review = _Review(lines)
-    zones = partition(lines)
+    tables, prose = split_tables(lines)  # tables anywhere, read as tables
+    zones = partition(prose)
     meta = read_metadata(zones)
     for p in meta.placements:
         review.place(p.line, p.placed_as, p.confidence, p.note)
@@ -150,13 +156,20 @@ def draft_plan(source: SourceText) -> ParseResult:
             review.unplaced(node.line, "a section of unknown kind")
     notes = list(source.notes)
 
-    # period and counting start
-    period = meta.period
-    if period is None:
-        year = int(meta.issued_on[:4]) if meta.issued_on else datetime.date.today().year
+    # period and counting start: from the text only (title, preamble, the targets' headings,
+    # the year of issue), never from the clock
+    period = meta.period or _period_in_body(found_parts, meta)
+    if period is None and meta.issued_on:
+        year = int(meta.issued_on[:4])
         period = {"from": year, "to": year, "vision": None}
         notes.append("no period found: the year of issue is used")
-    start = _start_year(period, meta.issued_on, meta.legal_bases)
+    if period is None:
+        period = {"from": None, "to": None, "vision": None}
+        notes.append(
+            "the text gives no year (no period, term, date of issue or 'đến năm'): fill in "
+            "the period and every target's year before loading"
+        )
+    start = _start_year(period, meta.issued_on, meta.legal_bases) if period["from"] else None
 
     # section IV: duties and the reporting rule
     duties = []
@@ -181,6 +194,15 @@ def draft_plan(source: SourceText) -> ParseResult:
                 review.place(node.line, "heading", 0.9)
         for node, why in read.unplaced:
             review.unplaced(node.line, why)
+    drafts += _tables(tables, period, start, review)
+    if not drafts:  # no targets part, or one this reader does not know: scan every line
+        scanned = scan_for_targets(zones.preamble + zones.body, found_parts, period["to"], start)
+        if scanned:
+            notes.append(
+                "no targets section found: every line outside the tasks, funding and "
+                "organisation parts was scanned for quantified targets; check each one"
+            )
+        drafts += scanned
     indicators, elements = _indicators(drafts, review)
 
     # tasks
@@ -224,12 +246,13 @@ def draft_plan(source: SourceText) -> ParseResult:
             review.place(n.line, "funding", 0.9 if codes else 0.6, ", ".join(codes))
 
     for kind, part in found_parts:
-        if kind in ("purpose", None):
+        if kind in ("purpose", "results", None):
             for n in part.walk():
                 if n is not part:
-                    why = "a section of unknown kind"
-                    if kind == "purpose":
-                        why = "purpose and requirements are not kept in a plan file"
+                    why = {
+                        "purpose": "purpose and requirements are not kept in a plan file",
+                        "results": "results of past years are not targets",
+                    }.get(kind or "", "a section of unknown kind")
                     review.unplaced(n.line, why)
 
     reporting = {
@@ -258,7 +281,7 @@ def draft_plan(source: SourceText) -> ParseResult:
         "summary": meta.summary,
         "preamble": meta.preamble,
         "period": period,
-        "start_date": f"{start}-01-01",
+        "start_date": f"{start}-01-01" if start else None,
         "legal_bases": meta.legal_bases,
         "objectives": objectives,
         "data_elements": elements,
@@ -316,7 +339,9 @@ def _indicators(
             None,
         )  # fmt: skip
         if twin:
-            twin[0].targets = sorted(twin[0].targets + ind.targets, key=lambda t: t.year)
+            twin[0].targets = sorted(
+                twin[0].targets + ind.targets, key=lambda t: (t.year is None, t.year or 0)
+            )
             twin[0].confidence = min(twin[0].confidence, ind.confidence)
             twin[0].notes += ind.notes
             twin[1].append(line)

@@ -158,7 +158,11 @@ def legal_bases(text: str) -> list[dict]:
     return list(found.values())
 
 
-_PERIOD = re.compile(r"(?:giai doan|thoi ky)\s+((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)")
+_PERIOD = re.compile(
+    r"(?P<kind>giai doan|thoi ky|nhiem ky|ke hoach 5 nam|5 nam|nam nam)\s+((?:19|20)\d\d)\s*[-–]\s*"
+    r"((?:19|20)\d\d)"
+)
+_RANGE = re.compile(r"(?<![\d/])((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)(?!\d)")
 _VISION = re.compile(r"(?:tam nhin|dinh huong)(?:\s+(?:den|toi))?(?:\s+nam)?\s+((?:19|20)\d\d)")
 _UNTIL = re.compile(r"den nam\s+((?:19|20)\d\d)")
 _YEAR = re.compile(r"(?<!\w)nam\s+((?:19|20)\d\d)(?!\s*[-–])")
@@ -172,6 +176,10 @@ def period_in(text: str, issued_year: int | None) -> dict | None:
     if until and vision and until.start() > vision.start():
         until = None  # "tầm nhìn đến năm 2030" is the vision, not the end
     if m := _PERIOD.search(folded):
+        start, end = int(m[2]), int(m[3])
+        if m["kind"] == "nhiem ky" and end - start >= 4:
+            start += 1  # a congress of "nhiệm kỳ 2020-2025" plans the five years 2021-2025
+    elif m := _RANGE.search(folded):
         start, end = int(m[1]), int(m[2])
     elif until:
         end = int(until[1])

@@ -40,7 +40,7 @@ def _kind(text: str, inherited: str | None) -> str | None:
     return inherited
 
 
-def read_objectives(part: Node, period_to: int, start_year: int) -> ObjectivesDraft:
+def read_objectives(part: Node, period_to: int | None, start_year: int | None) -> ObjectivesDraft:
     out = ObjectivesDraft()
     used_codes: set[str] = set()
 

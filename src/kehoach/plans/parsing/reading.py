@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
 from .legacy import decode_tcvn3, decode_vni, vietnamese_score
+from .tables import ROW, is_header, regroup_cells, row_line
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -53,6 +54,10 @@ _LEGACY_MARKS = re.compile(r"[\u00a0-\u00ff]")
 
 def read_bytes(data: bytes, filename: str = "") -> SourceText:
     """Decode a plan text (see the module docstring); the result is NFC with "\\n" line ends."""
+    if filename.lower().endswith(".pdf") or data[:5] == b"%PDF-":
+        text, notes = pdf_text(data)
+        text, encoding = _legacy_in_unicode(text, "pdf")
+        return SourceText(_normalise(text), encoding, notes)
     if filename.lower().endswith(".docx") or data[:4] == b"PK\x03\x04":
         text, encoding = _legacy_in_unicode(docx_text(data), "docx")
         return SourceText(_normalise(text), encoding)
@@ -167,15 +172,106 @@ def docx_text(data: bytes) -> str:
             if child.tag == qn("w:p"):
                 paragraph(child)
             elif child.tag == qn("w:tbl"):
-                for row in child.iterchildren(qn("w:tr")):
-                    for cell in row.iterchildren(qn("w:tc")):
-                        walk(cell)
+                table(child)
             elif child.tag == qn("w:sdt"):
                 for content in child.iterchildren(qn("w:sdtContent")):
                     walk(content)
 
+    def table(element: _Element) -> None:
+        """A table of indicators becomes rows of cells ("| a | b |"); any other table (the
+        header's two columns, the signatures) its cells' paragraphs, one a line."""
+        rows = []
+        for row in element.iterchildren(qn("w:tr")):
+            cells = []
+            for cell in row.iterchildren(qn("w:tc")):
+                start = len(lines)
+                walk(cell)
+                cells.append(" ".join(x.strip() for x in lines[start:] if x.strip()))
+                del lines[start:]
+            rows.append(cells)
+        if rows and is_header(rows[0]) and max(len(r) for r in rows) >= 2:
+            lines.extend(row_line(r) for r in _merged_out(rows))
+        else:
+            for r in rows:
+                lines.extend(r)
+
     walk(document.element.body)
     return "\n".join(lines)
+
+
+def _merged_out(rows: list[list[str]]) -> list[list[str]]:
+    """A header of two rows ("Kế hoạch" over "2024", "2025") made one; python-docx gives a
+    merged cell once for each grid column it spans, so the upper row repeats over them."""
+    out = [list(r) for r in rows]
+    if len(out) >= 2 and len(out[0]) == len(out[1]):
+        second = out[1]
+        data_row = any(_has_value(c) for c in second) or (
+            second and re.fullmatch(r"[IVX\d]{1,4}[.)]?", second[0].strip())
+        )
+        if not data_row:
+            out[0] = [a if a == b or not b else f"{a} {b}".strip()
+                      for a, b in zip(out[0], second, strict=True)]  # fmt: skip
+            del out[1]
+    return out
+
+
+def _has_value(cell: str) -> bool:
+    return bool(re.search(r"\d", re.sub(r"(?:19|20)\d\d", "", cell)))
+
+
+MAX_PDF_PAGES = 300
+
+
+def pdf_text(data: bytes) -> tuple[str, list[str]]:
+    """The text layer of a PDF, page after page, its ruled tables as rows of cells; the notes
+    name the pages that have no text (scanned images, which need OCR first)."""
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    lines: list[str] = []
+    notes: list[str] = []
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
+        raise ValueError(f"not a readable PDF file: {exc}") from exc
+    except Exception as exc:  # pdfminer raises its own types for a damaged file
+        raise ValueError(f"not a readable PDF file: {type(exc).__name__}") from exc
+    with pdf:
+        if len(pdf.pages) > MAX_PDF_PAGES:
+            raise ValueError(f"the PDF has {len(pdf.pages)} pages; at most {MAX_PDF_PAGES}")
+        scanned = []
+        for number, page in enumerate(pdf.pages, start=1):
+            if not page.chars:
+                scanned.append(number)
+                continue
+            tables = page.find_tables()
+            boxes = [t.bbox for t in tables]
+
+            def outside(obj: dict, boxes: list = boxes) -> bool:
+                return not any(
+                    b[0] <= obj["x0"] and obj["x1"] <= b[2] and b[1] <= obj["top"]
+                    and obj["bottom"] <= b[3]
+                    for b in boxes
+                )  # fmt: skip
+
+            placed: list[tuple[float, list[str]]] = []
+            for text_line in page.filter(outside).extract_text_lines(layout=False):
+                placed.append((text_line["top"], [text_line["text"]]))
+            for t in tables:
+                rows = [[(c or "").replace("\n", " ") for c in r] for r in t.extract()]
+                rows = [r for r in rows if any(c.strip() for c in r)]
+                if rows and is_header(rows[0]):
+                    placed.append((t.bbox[1], [row_line(r) for r in _merged_out(rows)]))
+                else:
+                    placed.append((t.bbox[1], [c for r in rows for c in r if c.strip()]))
+            for _, block in sorted(placed, key=lambda p: p[0]):
+                lines.extend(block)
+        if scanned:
+            pages = ", ".join(map(str, scanned))
+            notes.append(f"pages without a text layer (scanned, not read): {pages}")
+            if len(scanned) == len(pdf.pages):
+                notes.append("the PDF has no text layer at all: run OCR on it first")
+    return "\n".join(lines), notes
 
 
 class _Numbering:
@@ -283,7 +379,8 @@ def clean(text: str) -> str:
 
 
 def split_lines(text: str) -> list[Line]:
-    """Non-blank lines, cleaned; a hard-wrapped paragraph's lines joined into one."""
+    """Non-blank lines, cleaned; a hard-wrapped paragraph's lines joined into one; a table
+    copied from a web page one cell a line ("|" between cells) regrouped into rows of cells."""
     raw = text.split("\n")
     widths = sorted(len(r.rstrip()) for r in raw if r.strip())
     wrapped_at = 0
@@ -292,9 +389,21 @@ def split_lines(text: str) -> list[Line]:
         near_top = sum(1 for w in widths if w >= top * 0.85)
         if 60 <= top <= 130 and near_top >= 0.25 * len(widths):
             wrapped_at = top
+    tables = _cell_runs(raw)
     lines: list[Line] = []
     previous_raw, blank_before = "", True
-    for no, r in enumerate(raw, start=1):
+    no = 0
+    while no < len(raw):
+        r = raw[no]
+        no += 1
+        if no in tables:
+            rows, last = tables[no]
+            for first, row_no_last, row_text in rows:
+                lines.append(Line(first, row_text, last=row_no_last, blank_before=blank_before))
+                blank_before = False
+            no = last
+            previous_raw = "|"
+            continue
         cleaned = clean(r)
         if not cleaned:
             blank_before = True
@@ -303,6 +412,8 @@ def split_lines(text: str) -> list[Line]:
             lines
             and not blank_before
             and not _MARKER.match(cleaned)
+            and not ROW.match(cleaned)
+            and not ROW.match(lines[-1].text)
             and not _SENTENCE_END.search(lines[-1].text)
             and not _is_heading(lines[-1].text)
             and (
@@ -317,6 +428,64 @@ def split_lines(text: str) -> list[Line]:
             lines.append(Line(no, cleaned, blank_before=blank_before))
         previous_raw, blank_before = r, False
     return lines
+
+
+_MAX_CELL_LINES = 8
+
+
+def _cell_runs(raw: list[str]) -> dict[int, tuple[list[tuple[int, int, str]], int]]:
+    """Tables written one cell a line with "|" after each cell (a web page's copy): by the
+    number of the line where each starts, its lines (first, last, text) and its last line.
+    Cells of a table of indicators become rows "| a | b |"; other tables (a document's
+    header) their cells, one a line."""
+
+    def separator(r: str) -> bool:
+        t = r.strip()
+        return t == "|" or (t.endswith("|") and not t.startswith("|"))
+
+    out: dict[int, tuple[list[tuple[int, int, str]], int]] = {}
+    i = 0
+    while i < len(raw):
+        if not separator(raw[i]):
+            i += 1
+            continue
+        # the run: from the line before this first separator (or this line, "text |")
+        start = i if raw[i].strip() != "|" else max(0, i - 1)
+        while start > 0 and start == i - 1 and not raw[start].strip():
+            start -= 1
+        cells: list[tuple[int, int, str]] = []  # (first line no, last line no, text)
+        current: list[str] = []
+        first = start + 1
+        j = start
+        last_sep = i
+        while j < len(raw):
+            r = raw[j]
+            if separator(r):
+                t = r.strip()
+                if t != "|":
+                    current.append(t[:-1])
+                cells.append((first, j + 1, clean(" ".join(current))))
+                current, first, last_sep = [], j + 2, j
+            elif j - last_sep > _MAX_CELL_LINES:
+                break
+            elif r.strip():
+                current.append(r)
+            j += 1
+        end = last_sep + 1  # line numbers are 1-based: the last separator's line
+        texts = [c[2] for c in cells]
+        rows = regroup_cells(texts)
+        emitted: list[tuple[int, int, str]] = []
+        if rows:
+            k = 0
+            for row in rows:
+                row_cells = cells[k : k + len(row)]
+                k += len(row)
+                emitted.append((row_cells[0][0], row_cells[-1][1], row_line(row)))
+        else:
+            emitted = [c for c in cells if c[2]]
+        out[start + 1] = (emitted, end)
+        i = end
+    return out
 
 
 def _is_heading(text: str) -> bool:

@@ -45,7 +45,8 @@ class Node:
     def rank(self) -> int:
         if self.kind == "number":
             return self.label.count(".") + 1
-        return {"root": -1, "roman": 0, "letter": 5, "dash": 10, "plus": 11, "para": 20}[self.kind]
+        return {"root": -1, "roman": 0, "heading": 1, "letter": 5, "dash": 10, "plus": 11,
+                "para": 20}[self.kind]  # fmt: skip
 
     def walk(self) -> Iterator[Node]:
         yield self
@@ -66,17 +67,45 @@ _ROMAN = re.compile(
     r"^(?:(?:PHẦN|Phần|MỤC|Mục)\s+)?(?P<label>[IVX]{1,5})\s*[.):/–-]\s*(?P<text>\S.*)$"
 )
 _NUMBER = re.compile(
-    r"^(?P<label>\d{1,2}(?:\.\d{1,2})+|\d{1,2}(?=[.)]))(?!\d)[.)]?\s*(?P<text>[^\W\d_].*)$"
+    r"^\(?(?P<label>\d{1,2}(?:\.\d{1,2})+|\d{1,2}(?=[.)]|\s?-\s))(?!\d)(?:[.)]|\s?-)?\s*"
+    r"(?P<text>[^\W\d_].*)$"
 )
 _LETTER = re.compile(r"^(?P<label>[a-zđ])[).]\s+(?P<text>\S.*)$")
 _DASH = re.compile(r"^[-–—•*·]\s*(?P<text>\S.*)$")
 _PLUS = re.compile(r"^\+\s*(?P<text>\S.*)$")
 
 
+_ANNEX = re.compile(r"^(?:PHỤ LỤC|Phụ lục|BIỂU|Biểu)(?:\s+(?:số\s+)?[\dIVX]+[a-z]?)?\b")
+# an unnumbered heading of the targets: "Các chỉ tiêu chủ yếu (nhiệm kỳ 2020-2025)"
+_TOPIC_HEADING = re.compile(
+    r"^(?:cac |mot so |he thong |nhom |nhung )?(?:chi tieu|muc tieu)(?:\s+\w+){0,12}\s*"
+    r"(?:\([^()]*\))?\s*:?$"
+)
+
+
+def heading_line(text: str) -> bool:
+    """A line that announces a part without a number: in capitals ("CHỈ TIÊU KINH TẾ - XÃ
+    HỘI NĂM 2024") with a part's words, or "Các chỉ tiêu chủ yếu (nhiệm kỳ 2020-2025)"."""
+    if len(text) > 160 or text.rstrip().endswith((".", ";", ",")):
+        return False
+    letters = [c for c in text if c.isalpha()]
+    folded = fold(text).strip()
+    if len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+        return part_kind(text) is not None
+    without_years = re.sub(r"(?:19|20)\d\d", "", folded)
+    return bool(_TOPIC_HEADING.match(folded)) and not re.search(r"\d", without_years)
+
+
 def classify(text: str) -> tuple[str, str, str]:
     """(kind, label, text without the marker) of one line."""
     if (m := _ROMAN.match(text)) and roman_value(m["label"]) <= 20:
         return "roman", m["label"], m["text"]
+    if _ANNEX.match(text) and len(text) <= 200:
+        return "roman", "PL", text
+    if heading_line(text):
+        letters = [c for c in text if c.isalpha()]
+        caps = sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+        return ("roman" if caps else "heading"), "", text
     if (m := _NUMBER.match(text)) and int(m["label"].split(".")[0]) <= 30:
         return "number", m["label"].rstrip("."), m["text"]
     if m := _LETTER.match(text):
@@ -115,10 +144,32 @@ def outline(lines: list[Line]) -> Node:
 # ------------------------------------------------------------------------------ the parts
 
 _PART_WORDS = [
+    (
+        "results",
+        (
+            "ket qua thuc hien",
+            "ket qua dat duoc",
+            "danh gia ket qua",
+            "danh gia tinh hinh",
+            "tinh hinh thuc hien",
+            "ket qua nam",
+            "danh gia thuc hien",
+        ),
+    ),
     ("organisation", ("to chuc thuc hien", "phan cong", "trach nhiem thuc hien", "che do bao cao")),
     ("funding", ("kinh phi", "nguon luc", "nguon von")),
     ("tasks", ("nhiem vu", "giai phap", "noi dung thuc hien", "noi dung ke hoach", "noi dung")),
-    ("objectives", ("muc tieu", "chi tieu")),
+    (
+        "objectives",
+        (
+            "muc tieu",
+            "chi tieu",
+            "phuong huong",
+            "dinh huong phat trien",
+            "bieu tong hop",
+            "bieu chi tieu",
+        ),
+    ),
     ("purpose", ("muc dich", "yeu cau")),
 ]
 
@@ -138,7 +189,7 @@ def parts(root: Node) -> list[tuple[str | None, Node]]:
     """The body's parts with their kinds: the Roman parts, or the top items if there are none."""
     top = [n for n in root.children if n.kind == "roman"]
     if not top:
-        top = [n for n in root.children if n.kind in ("number", "letter")]
+        top = [n for n in root.children if n.kind in ("number", "letter", "heading")]
     found = []
     for node in top:
         kind = part_kind(node.text)
@@ -192,12 +243,39 @@ def doc_type_of(text: str) -> str | None:
     return _DOC_TYPES.get(folded)
 
 
+def _not_title(lines: list[Line], i: int, after_title: int) -> bool:
+    """A heading in capitals that is not a line of the document's title block."""
+    if i < after_title:
+        return False
+    if i == after_title and after_title > 0:
+        return False
+    before = lines[i - 1].text if i else ""
+    letters = [c for c in before if c.isalpha()]
+    title_like = bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    return not (title_like and after_title and i <= after_title + 3)
+
+
 def partition(lines: list[Line]) -> Zones:
     type_at = next((i for i, ln in enumerate(lines[:40]) if doc_type_of(ln.text)), None)
+    after_title = (type_at or 0) + 1 if type_at is not None else 0
     first_part = next(
-        (i for i, ln in enumerate(lines) if classify(ln.text)[0] == "roman"),
+        (
+            i
+            for i, ln in enumerate(lines)
+            if classify(ln.text)[0] == "roman"
+            and (classify(ln.text)[1] not in ("", "PL") or _not_title(lines, i, after_title))
+        ),
         None,
     )
+    if first_part is None:
+        first_part = next(
+            (
+                i
+                for i, ln in enumerate(lines)
+                if classify(ln.text)[0] == "heading" and i >= after_title
+            ),
+            None,
+        )
     if first_part is None:  # no Roman parts: the first numbered heading of a known kind
         first_part = next(
             (

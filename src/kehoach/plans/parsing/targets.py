@@ -40,7 +40,7 @@ _NOUN_START = re.compile(
 
 @dataclass
 class TargetDraft:
-    year: int
+    year: int | None  # None: the text gives no year; the review asks for it
     op: str
     value: Decimal
     max: Decimal | None = None
@@ -72,9 +72,9 @@ class IndicatorDraft:
 
 @dataclass
 class YearContext:
-    default: int  # the year when the sentence names none
+    default: int | None  # the year when the sentence names none (None: the text gives none)
     default_source: str  # "heading" or "period"
-    start: int  # the first year of a per-year target
+    start: int | None  # the first year of a per-year target
 
 
 def number(d: Decimal) -> int | float:
@@ -174,7 +174,7 @@ class _Group:
     quantities: list[Quantity]
     subject: str
     name_prefix: str = ""
-    years: set[int] = field(default_factory=set)
+    years: set[int | None] = field(default_factory=set)
     tail_end: int | None = None  # where the words after its first number stop
 
 
@@ -270,10 +270,10 @@ def _new_subject(
     return cut if _words(rest) >= 2 else None
 
 
-def _years(q: Quantity, ctx: YearContext) -> set[int]:
-    if q.per_year and q.year is not None and q.year >= ctx.start:
+def _years(q: Quantity, ctx: YearContext) -> set[int | None]:
+    if q.per_year and q.year is not None and ctx.start is not None and q.year >= ctx.start:
         return set(range(ctx.start, q.year + 1))
-    return {q.year} if q.year is not None else set()
+    return {q.year}
 
 
 def _tail(
@@ -346,14 +346,21 @@ def _draft(
         if q.op is None and op is None:
             confidence -= 0.25
             notes.append('no operator word: ">=" assumed')
-        if q.year_source in ("heading", "period"):
+        if q.year is None:
+            confidence -= 0.4
+            notes.append("the text gives no year: fill it in")
+        elif q.year_source in ("heading", "period"):
             confidence -= 0.1 if q.year_source == "heading" else 0.2
             notes.append(f"year {q.year} taken from the {q.year_source}")
-        for year in sorted(_years(q, ctx)):
+        for year in sorted(_years(q, ctx), key=lambda y: (y is None, y or 0)):
             targets.append(_target(q, op or ">=", year))
         if q.per_year:
             confidence -= 0.05
-            notes.append(f"per year: one target for each year {ctx.start}-{q.year}")
+            notes.append(
+                f"per year: one target for each year {ctx.start}-{q.year}"
+                if q.year and ctx.start
+                else "per year, but the text gives no period: fill in the years"
+            )
     if not first.unit:
         confidence -= 0.1
     basis = (
@@ -373,7 +380,7 @@ def _draft(
     )
 
 
-def _target(q: Quantity, op: str, year: int) -> TargetDraft:
+def _target(q: Quantity, op: str, year: int | None) -> TargetDraft:
     if op == "between" and q.max is None:
         op = ">="
     t = TargetDraft(year, op, q.value)

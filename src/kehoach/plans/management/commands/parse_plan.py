@@ -9,6 +9,7 @@ elements the draft proposes (``data_elements``). See docs/parsing.md.
 """
 
 import json
+import re
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,6 +17,11 @@ from django.utils.translation import gettext as _
 
 from kehoach.plans.parsing import parse_plan_bytes
 from kehoach.plans.planfile import dump, validate
+
+# what validation says of a draft whose text gives no year: a person fills these in
+_YEAR_TO_FILL = re.compile(
+    r"^(?:indicators\[\d+\]\.targets\[\d+\]\.year|period\.(?:from|to)|start_date):"
+)
 
 
 class Command(BaseCommand):
@@ -43,6 +49,8 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"{file}: {exc}") from exc
         problems = validate(result.plan)
+        years_to_fill = [p for p in problems if _YEAR_TO_FILL.match(str(p))]
+        problems = [p for p in problems if not _YEAR_TO_FILL.match(str(p))]
         if problems:  # a bug of the reader: say so rather than print a file that will not load
             lines = "\n".join(f"{file}: {p}" for p in problems)
             raise CommandError(_("%(file)s: the draft does not validate:\n%(lines)s")
@@ -57,6 +65,13 @@ class Command(BaseCommand):
         else:
             self.stdout.write(dump(result.plan, format), ending="")
         self.stderr.write(_report(result, file, quiet), ending="")
+        if years_to_fill:  # the text gives no year: never the clock's; the person fills them in
+            self.stderr.write(
+                _("%(file)s: the text gives no year for %(n)d entries; fill them in before "
+                  "load_plan:") % {"file": file, "n": len(years_to_fill)}
+            )  # fmt: skip
+            for p in years_to_fill:
+                self.stderr.write(f"{file}: {p}")
 
 
 def _report(result, file: str, quiet: bool) -> str:
