@@ -55,3 +55,30 @@ def test_it_refuses_other_file_types(cast, client):
     bad = SimpleUploadedFile("plan.exe", b"MZ\x90\x00", content_type="application/octet-stream")
     response = client.post("/plan/import/", {"file": bad})
     assert response.status_code == 200 and "token" not in response.context
+
+
+def test_it_reads_a_pdf_and_shows_each_target_with_its_line_and_confidence(cast, client):
+    client.force_login(cast.users["ktht"])
+    pdf = CORPUS / "real" / "c-xa-lo-ku-kbang-ktxh-2025.pdf"
+    response = _upload(client, pdf)
+    assert response.status_code == 200
+    html = response.content.decode()
+    rows = response.context["indicator_rows"]
+    assert rows and all(lines and 0 < confidence <= 1 for *_, lines, confidence in rows)
+    assert "Từ dòng" in html and "Độ tin cậy" in html
+
+
+def test_it_lists_the_quantified_lines_not_placed_first(cast, client):
+    client.force_login(cast.users["ktht"])
+    text = (
+        "KẾ HOẠCH\nPhát triển kinh tế năm 2025\n"
+        "I. MỤC TIÊU\n1. Mục tiêu cụ thể\n- Tỷ lệ hộ nghèo giảm còn dưới 2%.\n"
+        "II. NHIỆM VỤ\n1. Nông nghiệp\n- Trồng mới 30 ha rừng.\n"
+        "III. CÁC VẤN ĐỀ KHÁC\nMột đoạn không có số.\nNăm 2024 có 120 hộ thoát nghèo.\n"
+    ).encode()
+    upload = SimpleUploadedFile("ke-hoach.txt", text, content_type="text/plain")
+    response = client.post("/plan/import/", {"file": upload})
+    unplaced = response.context["unplaced"]
+    flags = [quantified for _, quantified in unplaced]
+    assert flags == sorted(flags, reverse=True) and flags[0] and not flags[-1]
+    assert "Có vẻ là chỉ tiêu:" in response.content.decode()

@@ -1,4 +1,4 @@
-"""Pages: read a Vietnamese plan text (.txt, .docx) into a draft plan, review it, then load it.
+"""Pages: read a plan text (.txt, .docx, .pdf) into a draft plan, review it, then load it.
 
 The draft travels between the two steps signed (django.core.signing), so what is loaded is
 exactly what the person reviewed. Only the lead office and administrators load plans.
@@ -28,7 +28,7 @@ SALT = "kehoach.plan-draft"
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Plan text (.txt or .docx)"),
+        label=gettext_lazy("Plan text (.txt, .docx or .pdf)"),
         help_text=gettext_lazy("Up to 5 MB. Legacy TCVN3 and VNI texts are converted."),
     )
 
@@ -36,8 +36,8 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
-        if not upload.name.lower().endswith((".txt", ".docx")):
-            raise forms.ValidationError(_("Only .txt and .docx files can be read."))
+        if not upload.name.lower().endswith((".txt", ".docx", ".pdf")):
+            raise forms.ValidationError(_("Only .txt, .docx and .pdf files can be read."))
         return upload
 
 
@@ -96,16 +96,23 @@ def placement_text(placed_as: str, confidence: float) -> str:
     }
 
 
-def _indicator_rows(plan: dict) -> list[tuple[dict, list[str], list[str]]]:
+def _indicator_rows(result) -> list[tuple[dict, list[str], list[str], list[int], float]]:
     """Each drafted indicator with the names of the data elements its numerator and
-    denominator read (proposed by the reader)."""
+    denominator read (proposed by the reader), the lines it came from and the confidence."""
+    plan = result.plan
     names = {e["code"]: e["name"] for e in plan.get("data_elements", [])}
+    sources = result.indicator_sources()
 
     def read(text: str) -> list[str]:
         return [names.get(code, code) for code in re.findall(r"#\{([A-Z][A-Z0-9_]*)\}", text)]
 
     return [
-        (ind, read(ind.get("numerator", "")), read(ind.get("denominator", "")))
+        (
+            ind,
+            read(ind.get("numerator", "")),
+            read(ind.get("denominator", "")),
+            *sources.get(ind["code"], ([], 0.0)),
+        )
         for ind in plan["indicators"]
     ]
 
@@ -133,7 +140,8 @@ def plan_import(request):
                 yaml=dump(result.plan, "yaml"),
                 problems=validate(result.plan),
                 placed=placed,
-                indicator_rows=_indicator_rows(result.plan),
+                indicator_rows=_indicator_rows(result),
+                unplaced=result.unplaced_quantified_first(),
                 low=[
                     (item, placement_text(item.placed_as, item.confidence))
                     for item in placed

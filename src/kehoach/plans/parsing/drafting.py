@@ -21,6 +21,7 @@ from .matching import fold
 from .metadata import Metadata, read_metadata
 from .objectives import read_objectives
 from .organisation import find_units, party_of, reporting_rule
+from .quantities import find_quantities
 from .reading import Line, SourceText, split_lines
 from .scanning import period_in_body as _period_in_body
 from .scanning import scan_for_targets, split_tables
@@ -67,6 +68,22 @@ class ParseResult:
     @property
     def unplaced(self) -> list[ReviewItem]:
         return [r for r in self.review if r.placed_as is None]
+
+    def unplaced_quantified_first(self) -> list[tuple[ReviewItem, bool]]:
+        """The lines not placed, those that look quantified (a number with a unit or an
+        operator word) first, each with that flag: the targets the reader may have missed."""
+        flagged = [(item, bool(find_quantities(item.text))) for item in self.unplaced]
+        return sorted(flagged, key=lambda pair: not pair[1])
+
+    def indicator_sources(self) -> dict[str, tuple[list[int], float]]:
+        """For each indicator code, the lines it was read from and the reader's confidence."""
+        out: dict[str, tuple[list[int], float]] = {}
+        for item in self.review:
+            m = re.fullmatch(r"indicators\[(.+)\]", item.placed_as or "")
+            if m and item.line is not None:
+                lines, confidence = out.get(m[1], ([], 1.0))
+                out[m[1]] = ([*lines, item.line], min(confidence, item.confidence))
+        return out
 
     def review_dict(self) -> dict:
         lines = {r.line for r in self.review}

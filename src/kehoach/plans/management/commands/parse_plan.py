@@ -81,6 +81,10 @@ def _report(result, file: str, quiet: bool) -> str:
     ).format(**result.review_dict()["summary"])
     out = [f"# review of {file} (encoding: {result.encoding})", counts]
     out += [f"# note: {n}" for n in result.notes]
+    missed = [item for item, quantified in result.unplaced_quantified_first() if quantified]
+    if missed:
+        out.append("# not placed but quantified (a target missed?), check first:")
+        out += [f"# {item.line:>5}  {item.text[:100]}" for item in missed]
     if not quiet:
         out.append(f"# {'line':>5}  {'conf':>4}  {'placed as':<28} text")
         for item in result.review:
