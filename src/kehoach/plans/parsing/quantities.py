@@ -87,7 +87,7 @@ _YEAR_PHRASES = re.compile(
 _BASELINE = re.compile(r"so voi(?:\s+cung ky)?(?:\s+\w+){0,3}\s*$")
 PER_YEAR = re.compile(
     phrase_re("mỗi năm", "hằng năm", "hàng năm", "bình quân năm", "một năm", "trong từng năm")
-    + r"|%\s*/\s*nam(?!\w)"
+    + r"|%\s*/\s*nam(?!\w)|binh quan\s*/\s*nam(?!\w)"
 )
 
 
@@ -127,6 +127,7 @@ class Quantity:
     per_year: bool = False
     year: int | None = None
     year_source: str = ""
+    first_year: int | None = None  # "giai đoạn 2011-2015": a per-year series starts in 2011
 
     @property
     def measure(self) -> str:

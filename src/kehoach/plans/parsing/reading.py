@@ -369,9 +369,15 @@ _SPACE_BEFORE = re.compile(r"\s+([,.;:!?)\]%])")
 _SPACE_AFTER = re.compile(r"([(\[])\s+")
 
 
+# a web page that lost the spaces of justified text: "giai đoạn2011-2015", "trên8.000"
+_GLUED_NUMBER = re.compile(r"(?<=[a-zà-ỹđ]{2})(?=\d{2,}|\d[.,]\d)")
+
+
 def clean(text: str) -> str:
-    """One line tidied: single spaces, no space before punctuation, no Markdown emphasis."""
+    """One line tidied: single spaces, no space before punctuation, no Markdown emphasis, a
+    number glued to the word before it set apart."""
     text = re.sub(r"\*\*|__", "", text)
+    text = _GLUED_NUMBER.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = _SPACE_BEFORE.sub(r"\1", text)
     text = _SPACE_AFTER.sub(r"\1", text)

@@ -186,6 +186,7 @@ def indicators_in(text: str, ctx: YearContext) -> list[IndicatorDraft]:
     drop_always += [(m.start(), m.end()) for m in PER_YEAR.finditer(folded)]
     line_year: int | None = None
     lead_in = ""
+    lead_per_year = False  # "Tỷ lệ ... hàng năm: từ 90% trở lên": the lead says per year
     groups: list[_Group] = []
     for c_start, c_end, sep in _clauses(text):
         qs = find_quantities(text, c_start, c_end)
@@ -195,6 +196,7 @@ def indicators_in(text: str, ctx: YearContext) -> list[IndicatorDraft]:
                 line_year = in_clause[0].year
             if sep == ":":
                 lead_in = _clean(text, folded, c_start, c_end, drop_always)
+                lead_per_year = bool(PER_YEAR.search(folded, c_start, c_end))
             continue
         clause_lead = (
             in_clause[0].year if in_clause and in_clause[0].end <= qs[0].chain_start else None
@@ -208,7 +210,9 @@ def indicators_in(text: str, ctx: YearContext) -> list[IndicatorDraft]:
         for i, q in enumerate(qs):
             seg_start = qs[i - 1].end if i else c_start
             seg_end = qs[i + 1].chain_start if i + 1 < len(qs) else c_end
-            q.per_year = q.per_year or bool(PER_YEAR.search(folded, seg_start, seg_end))
+            q.per_year = (
+                q.per_year or lead_per_year or bool(PER_YEAR.search(folded, seg_start, seg_end))
+            )
             subject = _new_subject(text, folded, qs[i - 1], q, in_clause) if i else c_start
             if subject is None:
                 group = groups[-1]
@@ -253,6 +257,7 @@ def _assign_years(qs: list[Quantity], phrases: list[YearPhrase], c_start: int, c
             k = after[0]
         used.add(k)
         q.year, q.year_source = phrases[k].year, "sentence"
+        q.first_year = phrases[k].first
 
 
 def _new_subject(
@@ -271,8 +276,9 @@ def _new_subject(
 
 
 def _years(q: Quantity, ctx: YearContext) -> set[int | None]:
-    if q.per_year and q.year is not None and ctx.start is not None and q.year >= ctx.start:
-        return set(range(ctx.start, q.year + 1))
+    start = q.first_year or ctx.start
+    if q.per_year and q.year is not None and start is not None and q.year >= start:
+        return set(range(start, q.year + 1))
     return {q.year}
 
 
