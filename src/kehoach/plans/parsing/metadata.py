@@ -159,9 +159,11 @@ def legal_bases(text: str) -> list[dict]:
 
 
 _PERIOD = re.compile(
-    r"(?P<kind>giai doan|thoi ky|nhiem ky|ke hoach 5 nam|5 nam|nam nam)\s+((?:19|20)\d\d)\s*[-–]\s*"
+    r"(?P<kind>giai doan|thoi ky|nhiem ky|nhiem ki|ke hoach 5 nam|5 nam|nam nam)\s+"
+    r"((?:19|20)\d\d)\s*[-–]\s*"
     r"((?:19|20)\d\d)"
 )
+_BODY_TERM = re.compile(r"khoa [a-z0-9]+,?\s*nhiem k[yi]\s+\d{4}\s*[-–]\s*\d{4}")
 _RANGE = re.compile(r"(?<![\d/])((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)(?!\d)")
 _VISION = re.compile(r"(?:tam nhin|dinh huong)(?:\s+(?:den|toi))?(?:\s+nam)?\s+((?:19|20)\d\d)")
 _UNTIL = re.compile(r"den nam\s+((?:19|20)\d\d)")
@@ -170,14 +172,15 @@ _YEAR = re.compile(r"(?<!\w)nam\s+((?:19|20)\d\d)(?!\s*[-–])")
 
 def period_in(text: str, issued_year: int | None) -> dict | None:
     """{from, to, vision} a title or preamble states, or None."""
-    folded = fold(text)
+    # "HĐND xã khóa XX, nhiệm kỳ 2021-2026" is the council's term, not the plan's period
+    folded = _BODY_TERM.sub(" ", fold(text))
     vision = _VISION.search(folded)
     until = _UNTIL.search(folded)
     if until and vision and until.start() > vision.start():
         until = None  # "tầm nhìn đến năm 2030" is the vision, not the end
     if m := _PERIOD.search(folded):
         start, end = int(m[2]), int(m[3])
-        if m["kind"] == "nhiem ky" and end - start >= 4:
+        if m["kind"] in ("nhiem ky", "nhiem ki") and end - start >= 4:
             start += 1  # a congress of "nhiệm kỳ 2020-2025" plans the five years 2021-2025
     elif m := _RANGE.search(folded):
         start, end = int(m[1]), int(m[2])

@@ -50,9 +50,9 @@ COUNT_UNITS = (
     "giường", "tác phẩm", "công trình", "gian hàng", "đoàn", "ca", "bệnh nhân", "trẻ", "hội viên",
     "đoàn viên", "thành viên", "việc làm", "lao động", "tấn sản phẩm", "giống", "mẫu", "hecta",
 )  # fmt: skip
-MULTIPLIERS = ("nghìn", "ngàn", "triệu", "tỷ", "vạn", "trăm")  # "3,5 triệu lượt khách"
+MULTIPLIERS = ("nghìn", "ngàn", "triệu", "tỷ", "tỉ", "vạn", "trăm")  # "3,5 triệu lượt khách"
 VALUE_UNITS = (
-    "nghìn tỷ đồng", "tỷ đồng", "triệu đồng", "nghìn đồng", "đồng", "triệu USD", "tỷ USD", "USD",
+    "nghìn tỷ đồng", "nghìn tỉ đồng", "tỷ đồng", "tỉ đồng", "triệu đồng", "nghìn đồng", "đồng", "triệu USD", "tỷ USD", "USD",
     "Mb/s", "Mbps", "Gb/s", "tạ/ha", "tấn/ha", "ha", "tấn", "tạ", "km", "m2", "m²", "m3", "kWh",
     "MW", "điểm phần trăm", "tuổi",
 )  # fmt: skip
@@ -84,7 +84,9 @@ _YEAR_PHRASES = re.compile(
     r"|(?:(?:(?:tam nhin|dinh huong)\s+)?(?:vao|den|toi|truoc|trong|den het|den cuoi|cuoi|het)"
     r"\s+)?nam\s+(?P<e>(?:19|20)\d\d)(?!\d)"
 )
-_BASELINE = re.compile(r"so voi(?:\s+cung ky)?(?:\s+\w+){0,3}\s*$")
+_BASELINE = re.compile(
+    r"(?:so voi(?:\s+cung ky)?|gia so sanh|gia co dinh|gia hien hanh)(?:\s+\w+){0,3}\s*$"
+)
 PER_YEAR = re.compile(
     phrase_re("mỗi năm", "hằng năm", "hàng năm", "bình quân năm", "một năm", "trong từng năm")
     + r"|%\s*/\s*nam(?!\w)|binh quan\s*/\s*nam(?!\w)"

@@ -97,7 +97,8 @@ def _clauses(text: str) -> list[tuple[int, int, str]]:
         if m.group(0) == ".":
             nxt = text[m.end() :].lstrip()[:1]
             word = text[: m.start()].rsplit(" ", 1)[-1]
-            if not nxt.isupper() or word in ("TP", "Tp", "TT", "ThS", "TS", "KT", "TM"):
+            item = re.match(r"\(?\d{1,2}[.)]\s+\w", text[m.end() :].lstrip())  # ". 5. Tỷ lệ"
+            if not (nxt.isupper() or item) or word in ("TP", "Tp", "TT", "ThS", "TS", "KT", "TM"):
                 continue
         out.append((start, m.start(), m.group(0)))
         start = m.end()
