@@ -52,7 +52,8 @@ COUNT_UNITS = (
 )  # fmt: skip
 MULTIPLIERS = ("nghìn", "ngàn", "triệu", "tỷ", "tỉ", "vạn", "trăm")  # "3,5 triệu lượt khách"
 VALUE_UNITS = (
-    "nghìn tỷ đồng", "nghìn tỉ đồng", "tỷ đồng", "tỉ đồng", "triệu đồng", "nghìn đồng", "đồng", "triệu USD", "tỷ USD", "USD",
+    "nghìn tỷ đồng", "nghìn tỉ đồng", "tỷ đồng", "tỉ đồng", "triệu đồng", "nghìn đồng", "đồng",
+    "triệu USD", "tỷ USD", "USD",
     "Mb/s", "Mbps", "Gb/s", "tạ/ha", "tấn/ha", "ha", "tấn", "tạ", "km", "m2", "m²", "m3", "kWh",
     "MW", "điểm phần trăm", "tuổi",
 )  # fmt: skip
