@@ -55,7 +55,7 @@ VALUE_UNITS = (
     "nghìn tỷ đồng", "nghìn tỉ đồng", "tỷ đồng", "tỉ đồng", "triệu đồng", "nghìn đồng", "đồng",
     "triệu USD", "tỷ USD", "USD",
     "Mb/s", "Mbps", "Gb/s", "tạ/ha", "tấn/ha", "ha", "tấn", "tạ", "km", "m2", "m²", "m3", "kWh",
-    "MW", "điểm phần trăm", "tuổi",
+    "MW", "điểm phần trăm", "tuổi", "lần",
 )  # fmt: skip
 QUALIFIERS = ("tuổi", "tháng tuổi", "sao", "tháng", "ngày", "giờ", "phút", "năm", "kỳ", "khóa",
               "cấp", "mức", "hạng", "loại", "tầng", "lần thứ")  # fmt: skip
