@@ -24,7 +24,7 @@ from .organisation import find_units, party_of, reporting_rule
 from .quantities import find_quantities
 from .reading import Line, SourceText, split_lines
 from .scanning import period_in_body as _period_in_body
-from .scanning import scan_for_targets, split_tables
+from .scanning import paragraph_tables, scan_for_targets, split_tables
 from .scanning import table_drafts as _tables
 from .sections import Node, outline, partition, parts
 from .targets import IndicatorDraft, number
@@ -157,7 +157,7 @@ def _code(meta: Metadata, period: dict) -> str:
 
 
 def draft_plan(source: SourceText) -> ParseResult:
-    lines = split_lines(source.text)
+    lines = paragraph_tables(split_lines(source.text))
     review = _Review(lines)
     tables, prose = split_tables(lines)  # tables anywhere, read as tables
     zones = partition(prose)

@@ -84,6 +84,7 @@ _YEAR_PHRASES = re.compile(
     r"|(?<!\d)(?P<c>(?:19|20)\d\d)\s*[-–]\s*(?P<d>(?:19|20)\d\d)(?!\d)"
     r"|(?:(?:(?:tam nhin|dinh huong)\s+)?(?:vao|den|toi|truoc|trong|den het|den cuoi|cuoi|het)"
     r"\s+)?nam\s+(?P<e>(?:19|20)\d\d)(?!\d)"
+    r"|(?<!\w)(?:den|toi|vao|truoc|den het)\s+(?P<f>(?:19|20)\d\d)(?![\d/.,]|\s*[-–])"
 )
 _BASELINE = re.compile(
     r"(?:so voi(?:\s+cung ky)?|gia so sanh|gia co dinh|gia hien hanh)(?:\s+\w+){0,3}\s*$"
@@ -107,8 +108,8 @@ def year_phrases(folded: str) -> list[YearPhrase]:
     for m in _YEAR_PHRASES.finditer(folded):
         if _BASELINE.search(folded[max(0, m.start() - 40) : m.start()]):
             continue  # "so với năm 2022" is a baseline, not a target year
-        if m["e"]:
-            found.append(YearPhrase(m.start(), m.end(), int(m["e"])))
+        if m["e"] or m["f"]:
+            found.append(YearPhrase(m.start(), m.end(), int(m["e"] or m["f"])))
         else:
             a, b = (m["a"], m["b"]) if m["a"] else (m["c"], m["d"])
             found.append(YearPhrase(m.start(), m.end(), int(b), int(a)))

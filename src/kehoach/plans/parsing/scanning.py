@@ -20,7 +20,7 @@ from .metadata import Metadata, period_in
 from .quantities import year_phrases
 from .reading import Line
 from .sections import Node, classify
-from .tables import ROW, TableRow, row_cells, table_indicators
+from .tables import ROW, TableRow, is_header, row_cells, row_line, table_indicators
 from .targets import IndicatorDraft, YearContext, indicators_in
 
 Table = tuple[Line, list[Line], int | None]  # header, rows, the year the lines above it give
@@ -32,6 +32,90 @@ class _Review(Protocol):
     ) -> None: ...
 
     def unplaced(self, line: Line | None, why: str) -> None: ...
+
+
+_VALUE = re.compile(
+    r"^(?:[<>≥≤~]=?|trên|dưới|khoảng|tối thiểu|ít nhất)?\s*\d[\d.,]*(?:\s*[-–]\s*\d[\d.,]*)?"
+    r"\s*%?$|^[-–x]$",
+    re.IGNORECASE,
+)
+_MAX_HEADER_LINES = 12
+
+
+def _values_after(lines: list[Line], i: int) -> int:
+    """How many value cells (a number, a bound) follow line ``i``."""
+    k = i + 1
+    while k < len(lines) and _VALUE.match(lines[k].text):
+        k += 1
+    return k - i - 1
+
+
+def paragraph_tables(lines: list[Line]) -> list[Line]:
+    """A table copied one cell a paragraph without any "|" (a PDF or a web page copied as
+    text): a name, then its numbers one a line, row after row, under header cells separated
+    by blank lines. Rows of two numbers or more, two rows at least, become rows of cells
+    ("| name | 9.06 | 9 |") under a header row made of as many cells as the rows have."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        width = _values_after(lines, i)
+        if _VALUE.match(line.text) or width < 2 or len(re.findall(r"[^\W\d_]{2,}", line.text)) < 2:
+            out.append(line)
+            i += 1
+            continue
+        rows: list[tuple[Line, list[Line]]] = []
+        j = i
+        while j < len(lines) and not _VALUE.match(lines[j].text):
+            m = j  # a name may run over a few lines before its numbers
+            while m + 1 < len(lines) and m - j < 2 and not _VALUE.match(lines[m + 1].text):
+                if _values_after(lines, m) > 0:
+                    break
+                m += 1
+            n = _values_after(lines, m)
+            if n == 0:
+                break
+            name = lines[j]
+            if m > j:
+                text = " ".join(x.text for x in lines[j : m + 1])
+                name = Line(lines[j].no, text, last=lines[m].last, blank_before=name.blank_before)
+            rows.append((name, lines[m + 1 : m + 1 + n]))
+            j = m + 1 + n
+        ncols = max(len(v) for _, v in rows) + 1
+        header_cells: list[tuple[Line, str]] = []
+        k = len(out) - 1
+        taken = 0
+        while k >= 0 and taken < _MAX_HEADER_LINES and len(header_cells) < ncols:
+            h = out[k]
+            if _VALUE.match(h.text) or ROW.match(h.text) or len(h.text) > 100:
+                break
+            if header_cells and not lines_joined(h, header_cells[0][0]):
+                header_cells.insert(0, (h, h.text))
+            elif header_cells:
+                header_cells[0] = (h, f"{h.text} {header_cells[0][1]}")
+            else:
+                header_cells.insert(0, (h, h.text))
+            k -= 1
+            taken += 1
+        enough = len([r for r in rows if len(r[1]) >= 2]) >= 2
+        if not enough or len(header_cells) != ncols or not is_header([c for _, c in header_cells]):
+            out.append(line)
+            i += 1
+            continue
+        del out[k + 1 :]
+        first = header_cells[0][0]
+        header = row_line(c for _, c in header_cells)
+        out.append(Line(first.no, header, last=header_cells[-1][0].last))
+        for name, values in rows:
+            cells = [name.text, *(v.text for v in values)]
+            out.append(Line(name.no, row_line(cells), last=(values[-1] if values else name).last))
+        i = j
+    return out
+
+
+def lines_joined(upper: Line, lower: Line) -> bool:
+    """Two lines of one header cell: no blank line between them."""
+    return not lower.blank_before
 
 
 def split_tables(body: list[Line]) -> tuple[list[Table], list[Line]]:
@@ -93,9 +177,10 @@ _TARGET_WORDS = re.compile(
     r"(?<!\w)(?:phan dau|dat|chi tieu|muc tieu|den nam|toi thieu|it nhat|tro len|duy tri|"
     r"khong duoi|khong qua|tren|duoi|khoang|tang|giam|nang|bao dam|dam bao|co|top)(?!\w)"
 )
+# results, matched with their marks: "đã đặt ra 6 mục tiêu" is not "đã đạt"
 _RESULT_WORDS = re.compile(
-    r"(?<!\w)(?:da dat|dat duoc|uoc thuc hien|uoc dat|uoc tinh|ket qua|da hoan thanh|"
-    r"thuc hien duoc)(?!\w)"
+    r"(?<!\w)(?:đã đạt|đạt được|ước thực hiện|ước đạt|ước tính|kết quả|đã hoàn thành|"
+    r"thực hiện được)(?!\w)"
 )
 
 
@@ -125,7 +210,8 @@ def scan_for_targets(
         if kind in ("roman", "heading") or (kind in ("number", "letter") and len(line.text) < 90):
             heading_year = phrases[-1].year if phrases else heading_year
         listed = kind in ("number", "letter", "dash", "plus")
-        if _RESULT_WORDS.search(folded) or not (listed or _TARGET_WORDS.search(folded)):
+        results = _RESULT_WORDS.search(line.text.lower())
+        if results or not (listed or _TARGET_WORDS.search(folded)):
             continue
         year = heading_year or period_to
         ctx = YearContext(year, "heading" if heading_year else "period", start)

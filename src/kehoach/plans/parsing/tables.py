@@ -216,6 +216,8 @@ def table_indicators(
         if not name:
             name = next((c for c in cells if _is_text(c) and not _MARKER.match(c)), "")
         unit = next((c for col, c in mapped if col.kind == "unit"), "").strip()
+        if not any(col.kind == "unit" for col in cols):
+            unit = unit_in_name(name)
         values = [(col, c) for col, c in mapped if col.kind == "target" and _has_number(c)]
         if not values:
             if name and not any(_has_number(c) for c in cells[1:]):
@@ -225,6 +227,20 @@ def table_indicators(
         if draft is not None:
             out.append((draft, row.line))
     return out
+
+
+_NAMED_UNIT = re.compile(r"\(\s*(%0?|‰|[^\W\d_A-Z][^()\d]{0,18})\s*\)")
+
+
+def unit_in_name(name: str) -> str:
+    """A unit a table without a unit column writes after the name: "Tỷ lệ … (%)", "Tuổi
+    thọ (năm)"; an abbreviation in capitals ("(GDP)") is not one."""
+    m = _NAMED_UNIT.search(name)
+    if m:
+        return m.group(1).strip()
+    if re.match(r"(?:\d{1,2}[.)]\s*)?t[ỷỉ] l[ệe]\b", name.strip().lower()):
+        return "%"  # "Tỷ lệ …" is a share, in per cent
+    return ""
 
 
 def _align(cols: list[Column], cells: list[str]) -> list[tuple[Column, str]]:
@@ -239,7 +255,7 @@ def _align(cols: list[Column], cells: list[str]) -> list[tuple[Column, str]]:
     if rest:
         mapped.append((name_col, rest.pop(0)))
     tail_cols = [c for c in cols if c.kind not in ("stt", "name")]
-    for col, cell in zip(reversed(tail_cols), reversed(rest), strict=False):
+    for col, cell in zip(tail_cols, rest, strict=False):  # a copy drops the empty cells last
         mapped.append((col, cell))
     return mapped
 
