@@ -23,8 +23,8 @@ from .objectives import read_objectives
 from .organisation import find_units, party_of, reporting_rule
 from .quantities import find_quantities
 from .reading import Line, SourceText, split_lines
-from .scanning import period_in_body as _period_in_body
 from .scanning import paragraph_tables, scan_for_targets, split_tables
+from .scanning import period_in_body as _period_in_body
 from .scanning import table_drafts as _tables
 from .sections import Node, outline, partition, parts
 from .targets import IndicatorDraft, number
