@@ -49,10 +49,12 @@ COUNT_UNITS = (
     "lượt khách", "khách", "sự kiện", "hội chợ", "lễ hội", "tour", "chuyến", "phòng", "buồng",
     "giường", "tác phẩm", "công trình", "gian hàng", "đoàn", "ca", "bệnh nhân", "trẻ", "hội viên",
     "đoàn viên", "thành viên", "việc làm", "lao động", "tấn sản phẩm", "giống", "mẫu", "hecta",
+    "trang trại", "gia trại", "đảng viên", "chi bộ", "tổ chức cơ sở đảng", "làng",
 )  # fmt: skip
 MULTIPLIERS = ("nghìn", "ngàn", "triệu", "tỷ", "tỉ", "vạn", "trăm")  # "3,5 triệu lượt khách"
 VALUE_UNITS = (
-    "nghìn tỷ đồng", "nghìn tỉ đồng", "tỷ đồng", "tỉ đồng", "triệu đồng", "nghìn đồng", "đồng",
+    "nghìn tỷ đồng", "nghìn tỉ đồng", "tỷ đồng", "tỉ đồng", "tỷ.đ", "tỷ đ", "triệu đồng", "tr.đ",
+    "triệu đ", "nghìn đồng", "đồng",
     "triệu USD", "tỷ USD", "USD",
     "Mb/s", "Mbps", "Gb/s", "tạ/ha", "tấn/ha", "ha", "tấn", "tạ", "km", "m2", "m²", "m3", "kWh",
     "MW", "điểm phần trăm", "tuổi", "lần",
@@ -246,7 +248,10 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             q_end = t.end()
         else:
             words_after = []
-        chain_start, words = _chain(text, folded, start, m.start())
+        # the operator words stop at the quantity before ("250 con, tăng 0,04 lần": "con"
+        # is that one's unit, not "còn")
+        limit = max([start, *(f.end for f in found if f.end <= m.start())])
+        chain_start, words = _chain(text, folded, limit, m.start())
         unit_start = text.find(unit, m.end()) if unit else q_end
         q = Quantity(m.start(), q_end, chain_start, value, high, unit, unit_start, words=words)
         q.per_year = per_year

@@ -370,7 +370,9 @@ _SPACE_AFTER = re.compile(r"([(\[])\s+")
 
 
 # a web page that lost the spaces of justified text: "giai đoạn2011-2015", "trên8.000"
-_GLUED_NUMBER = re.compile(r"(?<=[a-zà-ỹđ]{2})(?=\d{2,}|\d[.,]\d)")
+_GLUED_NUMBER = re.compile(
+    r"(?<=[a-zà-ỹđ]{2})(?=\d{2,}|\d[.,]\d)|(?<=\d)(?=(?:ha|tấn|tạ|km|tỷ|triệu|con|hộ|người)\b)"
+)
 
 
 def clean(text: str) -> str:
