@@ -180,6 +180,13 @@ def draft_plan(source: SourceText) -> ParseResult:
         year = int(meta.issued_on[:4])
         period = {"from": year, "to": year, "vision": None}
         notes.append("no period found: the year of issue is used")
+    if period is not None and period["from"] is None and meta.issued_on:
+        period["from"] = min(int(meta.issued_on[:4]), period["to"])
+    if period is not None and period["from"] is None:
+        notes.append(
+            f"the text names {period['to']} as its horizon but no first year: fill in the "
+            "period's first year"
+        )
     if period is None:
         period = {"from": None, "to": None, "vision": None}
         notes.append(
@@ -213,7 +220,9 @@ def draft_plan(source: SourceText) -> ParseResult:
             review.unplaced(node.line, why)
     drafts += _tables(tables, period, start, review)
     if not drafts:  # no targets part, or one this reader does not know: scan every line
-        scanned = scan_for_targets(zones.preamble + zones.body, found_parts, period["to"], start)
+        scanned = scan_for_targets(
+            zones.preamble + zones.body, found_parts, period["to"], start, period["from"]
+        )
         if scanned:
             notes.append(
                 "no targets section found: every line outside the tasks, funding and "

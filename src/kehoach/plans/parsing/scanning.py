@@ -169,6 +169,16 @@ def period_in_body(found_parts: list[tuple[str | None, Node]], meta: Metadata) -
             for n in node.walk():
                 if n is not node and n.children and (p := period_in(n.text, issued)):
                     return p
+    # the horizon the targets themselves name ("… đến năm 2020 đạt …"): its end only
+    horizon = [
+        int(m[1])
+        for kind, node in found_parts
+        if kind == "objectives"
+        for n in node.walk()
+        for m in re.finditer(r"den (?:het )?nam\s+((?:19|20)\d\d)", fold(n.text))
+    ]
+    if horizon:
+        return {"from": None, "to": max(horizon), "vision": None}
     return None
 
 
@@ -189,8 +199,11 @@ def scan_for_targets(
     found_parts: list[tuple[str | None, Node]],
     period_to: int | None,
     start: int | None,
+    period_from: int | None = None,
 ) -> list[tuple[IndicatorDraft, Line]]:
-    """Targets in every line outside the parts that hold none (see the module docstring)."""
+    """Targets in every line outside the parts that hold none (see the module docstring). A
+    line whose years all come before the plan's period tells results ("đến hết năm 2014 đạt
+    312 tỷ đồng" in a 2015 plan), not targets."""
     skipped = {
         id(n.line)
         for kind, part in found_parts
@@ -210,7 +223,12 @@ def scan_for_targets(
         if kind in ("roman", "heading") or (kind in ("number", "letter") and len(line.text) < 90):
             heading_year = phrases[-1].year if phrases else heading_year
         listed = kind in ("number", "letter", "dash", "plus")
-        results = _RESULT_WORDS.search(line.text.lower())
+        results = _RESULT_WORDS.search(line.text.lower()) or (
+            period_from is not None
+            and phrases
+            and all(p.year < period_from for p in phrases)
+            and kind not in ("roman", "heading")
+        )
         if results or not (listed or _TARGET_WORDS.search(folded)):
             continue
         year = heading_year or period_to
