@@ -91,9 +91,12 @@ _YEAR_PHRASES = re.compile(
 _BASELINE = re.compile(
     r"(?:so voi(?:\s+cung ky)?|gia so sanh|gia co dinh|gia hien hanh)(?:\s+\w+){0,3}\s*$"
 )
+# matched on folded text, so "mỗi năm" is also "mới năm": never before a year ("nông thôn
+# mới năm 2025")
 PER_YEAR = re.compile(
-    phrase_re("mỗi năm", "hằng năm", "hàng năm", "bình quân năm", "một năm", "trong từng năm")
-    + r"|%\s*/\s*nam(?!\w)|binh quan\s*/\s*nam(?!\w)"
+    "(?:"
+    + phrase_re("mỗi năm", "hằng năm", "hàng năm", "bình quân năm", "một năm", "trong từng năm")
+    + r")(?!\s*(?:19|20)\d\d)|%\s*/\s*nam(?!\w)|binh quan\s*/\s*nam(?!\w)"
 )
 
 

@@ -189,7 +189,11 @@ def indicators_in(text: str, ctx: YearContext) -> list[IndicatorDraft]:
     lead_in = ""
     lead_per_year = False  # "Tỷ lệ ... hàng năm: từ 90% trở lên": the lead says per year
     groups: list[_Group] = []
+    previous_sep = ""
     for c_start, c_end, sep in _clauses(text):
+        if previous_sep == ".":  # a lead ("… hàng năm:") holds to the end of its sentence
+            lead_per_year, lead_in = False, ""
+        previous_sep = sep
         qs = find_quantities(text, c_start, c_end)
         in_clause = [p for p in phrases if c_start <= p.start < c_end]
         if not qs:
@@ -232,6 +236,10 @@ def indicators_in(text: str, ctx: YearContext) -> list[IndicatorDraft]:
                 groups.append(_Group([q], s, prefix))
                 group = groups[-1]
             group.years |= _years(q, ctx)
+        if sep == ":" and folded[c_start:c_end].rstrip(" ,").endswith("trong do"):
+            # the parts of a per-year total are per year too ("… bình quân hàng năm đạt 16%,
+            # trong đó: nông nghiệp tăng 6%; …")
+            lead_per_year = any(q.per_year for q in qs)
     return [_draft(g, text, folded, ctx, phrases, drop_always) for g in groups]
 
 
