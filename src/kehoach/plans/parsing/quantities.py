@@ -25,7 +25,7 @@ STRICT_OPS = {
     "không cao hơn": "<=",
     "trên": ">", "hơn": ">", "vượt": ">", "cao hơn": ">", "nhiều hơn": ">",
     "dưới": "<", "thấp hơn": "<", "ít hơn": "<",
-    "khoảng": "approx", "xấp xỉ": "approx", "đúng bằng": "==",
+    "khoảng": "approx", "xấp xỉ": "approx", "gần": "approx", "đúng bằng": "==",
 }  # fmt: skip
 DOWN_OPS = {"xuống": "<=", "còn": "<=", "giảm xuống": "<=", "giảm còn": "<="}
 GENERIC_OPS = ("đạt", "đạt mức", "có", "là", "lên", "tăng lên", "chiếm", "duy trì", "bảo đảm",
@@ -60,7 +60,7 @@ VALUE_UNITS = (
     "MW", "điểm phần trăm", "tuổi", "lần",
 )  # fmt: skip
 QUALIFIERS = ("tuổi", "tháng tuổi", "sao", "tháng", "ngày", "giờ", "phút", "năm", "kỳ", "khóa",
-              "cấp", "mức", "hạng", "loại", "tầng", "lần thứ")  # fmt: skip
+              "cấp", "mức", "hạng", "loại", "tầng", "lần thứ", "gam", "gram")  # fmt: skip
 _UNIT_RE = re.compile(
     r"\s*((?:"
     + phrase_re(*MULTIPLIERS)
@@ -68,8 +68,10 @@ _UNIT_RE = re.compile(
     + phrase_re(*COUNT_UNITS, *VALUE_UNITS, *QUALIFIERS)
     + ")"
 )
-_SLASH_UNIT = re.compile(r"\s*([^\W\d_]+/(?:(?:vạn|nghìn|triệu|trăm|người) )?[^\W\d_]+)(?!\w)")
-_SLASH_MORE = re.compile(r"/((?:(?:vạn|nghìn|triệu|trăm|người) )?[^\W\d_]+)(?!\w)")
+_SLASH_UNIT = re.compile(
+    r"\s*([^\W\d_]+/(?:1\s+)?(?:(?:vạn|nghìn|triệu|trăm|người) )?[^\W\d_]+)(?!\w)"
+)
+_SLASH_MORE = re.compile(r"/((?:1\s+)?(?:(?:vạn|nghìn|triệu|trăm|người) )?[^\W\d_]+)(?!\w)")
 _FOLDED_COUNT = {fold(u) for u in COUNT_UNITS}
 _FOLDED_MULTIPLIERS = {fold(u) for u in MULTIPLIERS}
 _FOLDED_QUALIFIERS = {fold(u) for u in QUALIFIERS}
@@ -85,7 +87,7 @@ _YEAR_PHRASES = re.compile(
     r"(?:giai doan|nhiem ky|thoi ky)\s+(?P<a>(?:19|20)\d\d)\s*[-–]\s*(?P<b>(?:19|20)\d\d)(?!\d)"
     r"|(?<!\d)(?P<c>(?:19|20)\d\d)\s*[-–]\s*(?P<d>(?:19|20)\d\d)(?!\d)"
     r"|(?:(?:(?:tam nhin|dinh huong)\s+)?(?:vao|den|toi|truoc|trong|den het|den cuoi|cuoi|het)"
-    r"\s+)?nam\s+(?P<e>(?:19|20)\d\d)(?!\d)"
+    r"\s+)?nam\s+(?P<e>(?:19|20)\d\d)(?!\d)(?!\s*[-–]\s*(?:19|20)\d\d)"
     r"|(?<!\w)(?:den|toi|vao|truoc|den het)\s+(?P<f>(?:19|20)\d\d)(?![\d/.,]|\s*[-–])"
 )
 _BASELINE = re.compile(
@@ -183,7 +185,7 @@ def _word_unit(text: str, folded: str, pos: int) -> tuple[str, int, bool]:
 _SPELLINGS = {
     "tu": {"từ"}, "co": {"có"}, "o": {"ở"}, "la": {"là"}, "con": {"còn"}, "len": {"lên"},
     "dat": {"đạt", "đat", "đặt"}, "tren": {"trên"}, "hon": {"hơn"}, "muc": {"mức"},
-    "vuot": {"vượt"}, "tang": {"tăng"}, "them": {"thêm"}, "giam": {"giảm"},
+    "vuot": {"vượt"}, "tang": {"tăng"}, "them": {"thêm"}, "giam": {"giảm"}, "gan": {"gần"},
 }  # fmt: skip
 
 
@@ -244,6 +246,14 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                         high, unit, q_end = second, unit2 or unit, end2
                         per_year = per_year or per_year2
                         skip_until = nxt.end()
+        if _is_year(m.group(0)) and re.search(
+            r"(?:nam|den|toi|vao|truoc|giai doan|nhiem ky|thoi ky)\s*$", folded[: m.start()]
+        ):
+            continue  # "đến năm 2030 xã Vĩnh Lộc …": a year before a name, not 2030 communes
+        if re.match(r"-\d\d-\d\d(?!\d)", text[m.end() :]) or re.search(
+            r"(?:19|20)\d\d-(?:\d\d-)?$", text[: m.start()]
+        ):
+            continue  # an ISO date, 2026-02-23
         if _is_year(m.group(0)) and not unit and high is None:
             continue
         if t := _TRAILING.match(folded, q_end):
@@ -287,9 +297,12 @@ def _resolve_op(q: Quantity, words: list[str], after: list[str]) -> None:
         q.direction = None
 
 
+_SCHEDULE = re.compile(r"^(?:buoi|tiet|ca|lan|gio)/(?:ngay|tuan|thang)$")
+
+
 def _accept(q: Quantity) -> bool:
     unit = fold(q.unit)
-    if unit in _NEVER:
+    if unit in _NEVER or _SCHEDULE.match(unit):  # "học 2 buổi/ngày" is a schedule
         return False
     if unit in _FOLDED_QUALIFIERS:
         return bool(STRONG & set(q.words))  # "đạt 75 tuổi" yes, "trẻ dưới 5 tuổi" no
@@ -305,8 +318,11 @@ def _drop_per_unit(found: list[Quantity], text: str) -> list[Quantity]:
             q.value == 1
             and q.max is None
             and q.unit
-            and any(fold(o.unit).endswith("/" + fold(q.unit)) for o in later)
+            and (
+                any(fold(o.unit).endswith("/" + fold(q.unit)) for o in later)
+                or (later and {"binh quan", "tren", "moi"} & set(q.words))
+            )
         ):
-            continue
+            continue  # "bình quân 1 ha canh tác đạt 180 triệu đồng": 1 ha is the base
         keep.append(q)
     return keep
