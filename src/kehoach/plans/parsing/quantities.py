@@ -173,7 +173,7 @@ def _word_unit(text: str, folded: str, pos: int) -> tuple[str, int, bool]:
     while (m := _SLASH_MORE.match(text, unit_end)) and fold(m.group(1)) != "nam":
         unit_end = m.end()
     if m := re.match(r"/\s*năm(?!\w)", text[unit_end:]):
-        money = re.search(r"(?<!\w)(?:dong|usd)$", fold(text[unit_start:unit_end]))
+        money = re.search(r"(?<!\w)(?:đồng|usd|đ)$", text[unit_start:unit_end].lower())
         if "/" not in text[unit_start:unit_end] and not money:  # "10 ha/năm": 10 ha each year
             return text[unit_start:unit_end], unit_end + m.end(), True
         unit_end += m.end()  # "triệu đồng/người/năm" is a unit

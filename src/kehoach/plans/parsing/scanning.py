@@ -169,14 +169,27 @@ def period_in_body(found_parts: list[tuple[str | None, Node]], meta: Metadata) -
             for n in node.walk():
                 if n is not node and n.children and (p := period_in(n.text, issued)):
                     return p
-    # the horizon the targets themselves name ("… đến năm 2020 đạt …"): its end only
-    horizon = [
-        int(m[1])
-        for kind, node in found_parts
-        if kind == "objectives"
-        for n in node.walk()
-        for m in re.finditer(r"den (?:het )?nam\s+((?:19|20)\d\d)", fold(n.text))
+    # the span the targets themselves name: "thời kỳ 2011-2020" in a target, or only its end
+    # ("… đến năm 2020 đạt …")
+    texts = [
+        fold(n.text) for kind, node in found_parts if kind == "objectives" for n in node.walk()
     ]
+    spans = [
+        (int(m[1]), int(m[2]))
+        for t in texts
+        for m in re.finditer(
+            r"(?:giai doan|thoi ky|nhiem ky)\s+((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)", t
+        )
+    ]
+    horizon = [
+        int(m[1]) for t in texts for m in re.finditer(r"den (?:het )?nam\s+((?:19|20)\d\d)", t)
+    ]
+    if spans:
+        return {
+            "from": min(a for a, _ in spans),
+            "to": max([b for _, b in spans] + horizon),
+            "vision": None,
+        }
     if horizon:
         return {"from": None, "to": max(horizon), "vision": None}
     return None
