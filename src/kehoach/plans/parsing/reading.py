@@ -255,8 +255,22 @@ def pdf_text(data: bytes) -> tuple[str, list[str]]:
                 )  # fmt: skip
 
             placed: list[tuple[float, list[str]]] = []
-            for text_line in page.filter(outside).extract_text_lines(layout=False):
-                placed.append((text_line["top"], [text_line["text"]]))
+            text_lines = page.filter(outside).extract_text_lines(layout=False)
+            right = max((t["x1"] for t in text_lines), default=0)
+            previous = None
+            for text_line in text_lines:
+                # a line that runs to the right margin goes on in the next one (a paragraph
+                # the PDF wrapped), unless that one starts a new item
+                if (
+                    previous is not None
+                    and previous["x1"] >= right - 12
+                    and not _MARKER.match(text_line["text"])
+                    and not _SENTENCE_END.search(previous["text"])
+                ):
+                    placed[-1][1][-1] += " " + text_line["text"]
+                else:
+                    placed.append((text_line["top"], [text_line["text"]]))
+                previous = text_line
             for t in tables:
                 rows = [[(c or "").replace("\n", " ") for c in r] for r in t.extract()]
                 rows = [r for r in rows if any(c.strip() for c in r)]
