@@ -212,11 +212,33 @@ def _is_year(text: str) -> bool:
     return re.fullmatch(r"(?:19|20)\d\d", text) is not None
 
 
+# "04/09 thôn, làng", "66/112 thôn": so many of a whole; the count reached is the target
+_SHARE = re.compile(r"(?<![\w.,/])(\d{1,4})/(\d{1,4})(?![\w/.,])(?=\s+[^\W\d_])")
+
+
+class _Share:
+    """A match of :data:`_SHARE` read as its first number, ending after the whole."""
+
+    def __init__(self, m: re.Match[str]) -> None:
+        self.m = m
+
+    def start(self) -> int:
+        return self.m.start()
+
+    def end(self) -> int:
+        return self.m.end()
+
+    def group(self, _: int = 0) -> str:
+        return self.m.group(1)
+
+
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
     """The quantities in ``text[start:end]``, in order."""
     end = len(text) if end is None else end
     folded = fold(text)
-    numbers = [m for m in _NUMBER.finditer(text, start, end)]
+    numbers: list[re.Match[str] | _Share] = [m for m in _NUMBER.finditer(text, start, end)]
+    numbers += [_Share(m) for m in _SHARE.finditer(text, start, end)]
+    numbers.sort(key=lambda n: n.start())
     found: list[Quantity] = []
     skip_until = -1
     for k, m in enumerate(numbers):

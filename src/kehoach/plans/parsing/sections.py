@@ -42,10 +42,11 @@ class Node:
     parent: Node | None = field(default=None, repr=False)
 
     @property
-    def rank(self) -> int:
+    def rank(self) -> float:
         if self.kind == "number":
             return self.label.count(".") + 1
-        return {"root": -1, "roman": 0, "heading": 1, "letter": 5, "dash": 10, "plus": 11,
+        # an unnumbered heading ("Các chỉ tiêu chủ yếu") holds the numbered items under it
+        return {"root": -1, "roman": 0, "heading": 0.5, "letter": 5, "dash": 10, "plus": 11,
                 "para": 20}[self.kind]  # fmt: skip
 
     def walk(self) -> Iterator[Node]:
@@ -267,21 +268,18 @@ def partition(lines: list[Line]) -> Zones:
         ),
         None,
     )
-    if first_part is None:
+    if first_part is None:  # no Roman parts: the first unnumbered heading of a part ("Các
+        # chỉ tiêu chủ yếu …") or numbered heading of a known kind, a heading being short
         first_part = next(
             (
                 i
                 for i, ln in enumerate(lines)
-                if classify(ln.text)[0] == "heading" and i >= after_title
-            ),
-            None,
-        )
-    if first_part is None:  # no Roman parts: the first numbered heading of a known kind
-        first_part = next(
-            (
-                i
-                for i, ln in enumerate(lines)
-                if classify(ln.text)[0] == "number" and part_kind(classify(ln.text)[2])
+                if (classify(ln.text)[0] == "heading" and i >= after_title)
+                or (
+                    classify(ln.text)[0] == "number"
+                    and len(classify(ln.text)[2]) <= 100
+                    and part_kind(classify(ln.text)[2])
+                )
             ),
             len(lines),
         )
