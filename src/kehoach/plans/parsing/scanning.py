@@ -164,6 +164,11 @@ def period_in_body(found_parts: list[tuple[str | None, Node]], meta: Metadata) -
     for kind, node in found_parts:
         if kind == "objectives" and (p := period_in(node.text, issued)):
             return p
+    for kind, node in found_parts:  # "PHƯƠNG HƯỚNG, MỤC TIÊU, NHIỆM VỤ … NHIỆM KỲ 2015-2020"
+        if kind not in ("results", "organisation", "funding") and (
+            p := period_in(node.text, issued)
+        ):
+            return p
     for kind, node in found_parts:
         if kind == "objectives":
             for n in node.walk():
