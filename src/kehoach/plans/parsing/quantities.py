@@ -91,7 +91,7 @@ _YEAR_PHRASES = re.compile(
     r"|(?<!\w)(?:den|toi|vao|truoc|den het)\s+(?P<f>(?:19|20)\d\d)(?![\d/.,]|\s*[-–])"
 )
 _BASELINE = re.compile(
-    r"(?:so voi(?:\s+cung ky)?|gia so sanh|gia co dinh|gia hien hanh)(?:\s+\w+){0,3}\s*$"
+    r"(?:so voi(?:\s+cung ky)?|gia so sanh|gia co dinh|gia hien hanh|bang)(?:\s+\w+){0,3}\s*$"
 )
 # matched on folded text, so "mỗi năm" is also "mới năm": never before a year ("nông thôn
 # mới năm 2025")
@@ -272,10 +272,16 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             r"(?:nam|den|toi|vao|truoc|giai doan|nhiem ky|thoi ky)\s*$", folded[: m.start()]
         ):
             continue  # "đến năm 2030 xã Vĩnh Lộc …": a year before a name, not 2030 communes
-        if re.match(r"-\d\d-\d\d(?!\d)", text[m.end() :]) or re.search(
-            r"(?:19|20)\d\d-(?:\d\d-)?$", text[: m.start()]
+        if re.match(
+            r"-\d\d-\d\d(?!\d)|-\d{1,2}-(?:19|20)\d\d(?!\d)|:\d\d(?!\d)", text[m.end() :]
+        ) or re.search(r"(?:19|20)\d\d-(?:\d\d-)?$|\d{1,2}-$|\d:$", text[: m.start()]):
+            continue  # a date or a time: 2026-02-23, 11-12-2023, 20:03
+        if (
+            m.group(0) == "1"
+            and re.search(r"(?:tren|moi)\s*$", folded[: m.start()])
+            and re.match(r"\s*(?:van|nghin|ngan|trieu|tram)\s", folded[m.end() :])
         ):
-            continue  # an ISO date, 2026-02-23
+            continue  # "số giường bệnh trên 1 vạn dân": the base of a rate
         if _is_year(m.group(0)) and not unit and high is None:
             continue
         if t := _TRAILING.match(folded, q_end):

@@ -215,9 +215,11 @@ def indicators_in(text: str, ctx: YearContext) -> list[IndicatorDraft]:
         for i, q in enumerate(qs):
             seg_start = qs[i - 1].end if i else c_start
             seg_end = qs[i + 1].chain_start if i + 1 < len(qs) else c_end
-            q.per_year = (
-                q.per_year or lead_per_year or bool(PER_YEAR.search(folded, seg_start, seg_end))
-            )
+            in_segment = bool(PER_YEAR.search(folded, seg_start, seg_end))
+            # a change against a base year ("giảm 0,3 lần so với năm 2015") is over the
+            # whole period, not each year, whatever the lead says
+            against_base = re.match(r"\s*,?\s*so voi", folded[q.end : seg_end]) is not None
+            q.per_year = q.per_year or in_segment or (lead_per_year and not against_base)
             subject = _new_subject(text, folded, qs[i - 1], q, in_clause) if i else c_start
             if subject is None:
                 group = groups[-1]
