@@ -29,7 +29,7 @@ def _num(x: object) -> Decimal | None:
 
 
 def unit_key(unit: str | None) -> str:
-    return re.sub(r"\s+", " ", fold(unit or "")).strip()
+    return re.sub(r"\s+%", "%", re.sub(r"\s+", " ", fold(unit or ""))).strip()
 
 
 def key(target: dict, unit: str | None) -> Key:

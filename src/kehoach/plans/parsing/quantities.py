@@ -49,7 +49,7 @@ COUNT_UNITS = (
     "lượt khách", "khách", "sự kiện", "hội chợ", "lễ hội", "tour", "chuyến", "phòng", "buồng",
     "giường", "tác phẩm", "công trình", "gian hàng", "đoàn", "ca", "bệnh nhân", "trẻ", "hội viên",
     "đoàn viên", "thành viên", "việc làm", "lao động", "tấn sản phẩm", "giống", "mẫu", "hecta",
-    "trang trại", "gia trại", "đảng viên", "chi bộ", "tổ chức cơ sở đảng", "làng",
+    "trang trại", "gia trại", "đảng viên", "chi bộ", "tổ chức cơ sở đảng", "làng", "tài khoản",
 )  # fmt: skip
 MULTIPLIERS = ("nghìn", "ngàn", "triệu", "tỷ", "tỉ", "vạn", "trăm")  # "3,5 triệu lượt khách"
 VALUE_UNITS = (

@@ -303,6 +303,8 @@ def _row_draft(
         years: list[int | None]
         if per_year and year is not None and ctx.start is not None and year >= ctx.start:
             years = list(range(ctx.start, year + 1))
+        elif per_year and ctx.start is None:
+            years = [None]  # each year of a period the text does not give
         else:
             years = [year]
         for y in years:

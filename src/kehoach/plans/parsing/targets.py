@@ -290,6 +290,8 @@ def _years(q: Quantity, ctx: YearContext) -> set[int | None]:
     start = q.first_year or ctx.start
     if q.per_year and q.year is not None and start is not None and q.year >= start:
         return set(range(start, q.year + 1))
+    if q.per_year and start is None:
+        return {None}  # each year of a period the text does not give: the person fills them
     return {q.year}
 
 
