@@ -174,6 +174,7 @@ def period_in(text: str, issued_year: int | None) -> dict | None:
     """{from, to, vision} a title or preamble states, or None."""
     # "HĐND xã khóa XX, nhiệm kỳ 2021-2026" is the council's term, not the plan's period
     folded = _BODY_TERM.sub(" ", fold(text))
+    start: int | None
     vision = _VISION.search(folded)
     until = _UNTIL.search(folded)
     if until and vision and until.start() > vision.start():
@@ -184,9 +185,9 @@ def period_in(text: str, issued_year: int | None) -> dict | None:
             start += 1  # a congress of "nhiệm kỳ 2020-2025" plans the five years 2021-2025
     elif m := _RANGE.search(folded):
         start, end = int(m[1]), int(m[2])
-    elif until:
+    elif until:  # "đến năm 2025": from the year of issue, or a first year the text does not give
         end = int(until[1])
-        start = min(issued_year or end, end)
+        start = min(issued_year, end) if issued_year else None
     elif (m := _YEAR.search(folded)) and not (vision and m.start() >= vision.start()):
         start = end = int(m[1])
     else:
