@@ -78,7 +78,7 @@ _FOLDED_QUALIFIERS = {fold(u) for u in QUALIFIERS}
 # ratings and ranks qualify a noun and are never a target ("sản phẩm đạt 3 sao trở lên")
 _NEVER = {fold(u) for u in ("sao", "hạng", "loại", "cấp", "mức", "lần thứ", "tầng", "kỳ", "khóa")}
 
-_NUMBER = re.compile(r"(?<![\w.,/])\d+(?:[.,]\d+)*(?![\w/]|[.,]\d)")
+_NUMBER = re.compile(r"(?<![\w.,/])\d+(?:[.,]\d+)*(?!\w|/(?!\s*năm\b)|[.,]\d)")
 _RANGE_SEP = re.compile(r"\s*(?:[-–—]|đến|tới)\s*")
 _TRAILING = re.compile(r"\s*(?:" + phrase_re("trở lên", "trở xuống") + ")")
 
@@ -98,7 +98,7 @@ _BASELINE = re.compile(
 PER_YEAR = re.compile(
     "(?:"
     + phrase_re("mỗi năm", "hằng năm", "hàng năm", "bình quân năm", "một năm", "trong từng năm")
-    + r")(?!\s*(?:19|20)\d\d)|%\s*/\s*nam(?!\w)|binh quan\s*/\s*nam(?!\w)"
+    + r")(?!\s*(?:19|20)\d\d)|(?:%|(?<=\d))\s*/\s*nam(?!\w)|binh quan\s*/\s*nam(?!\w)"
 )
 
 

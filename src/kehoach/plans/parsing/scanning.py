@@ -240,6 +240,11 @@ def scan_for_targets(
         phrases = year_phrases(folded)
         if kind in ("roman", "heading") or (kind in ("number", "letter") and len(line.text) < 90):
             heading_year = phrases[-1].year if phrases else heading_year
+        lead = folded.split(":", 1)[0] if ":" in folded else ""
+        if re.search(r"(?<!\w)(?:chi tieu|muc tieu)(?!\w)", lead) and (
+            lead_years := year_phrases(lead)
+        ):
+            heading_year = lead_years[-1].year  # "Các chỉ tiêu chủ yếu năm 2024 là: …" leads on
         listed = kind in ("number", "letter", "dash", "plus")
         results = _RESULT_WORDS.search(line.text.lower()) or (
             period_from is not None

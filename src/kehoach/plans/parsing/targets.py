@@ -207,12 +207,24 @@ def indicators_in(text: str, ctx: YearContext) -> list[IndicatorDraft]:
             in_clause[0].year if in_clause and in_clause[0].end <= qs[0].chain_start else None
         )
         _assign_years(qs, in_clause, c_start, c_end)
+        if clause_lead:  # "Đến năm 2025, tỷ lệ … dưới 20%; tỷ lệ … dưới 11%": the whole line
+            line_year = clause_lead
         for q in qs:
             if q.year is None:
                 q.year = clause_lead or line_year
                 q.year_source = "line" if q.year else ctx.default_source
                 q.year = q.year or ctx.default
         for i, q in enumerate(qs):
+            if (
+                not q.unit
+                and i
+                and qs[i - 1].unit
+                and re.match(
+                    r"\s*(?:,|va|hoac)?\s*(?:dat|khoang|tu)?\s*$",
+                    folded[qs[i - 1].end : q.chain_start],
+                )
+            ):  # "11,5 - 12,5%/năm và đạt 12,5 - 13,5/năm": the unit said once for both
+                q.unit = qs[i - 1].unit
             seg_start = qs[i - 1].end if i else c_start
             seg_end = qs[i + 1].chain_start if i + 1 < len(qs) else c_end
             in_segment = bool(PER_YEAR.search(folded, seg_start, seg_end))
