@@ -24,6 +24,7 @@ REAL = Path(__file__).resolve().parents[2] / "data" / "plans" / "real"
 SPECS = sorted(REAL.glob("*.expected.yaml"))
 FLOOR_RECALL = 0.95
 FLOOR_PRECISION = 0.95
+FLOOR_TEXT = 0.8  # no text under 80 % recall or precision
 
 
 def test_it_has_thirty_real_texts_each_with_its_source():
@@ -49,6 +50,8 @@ def test_it_scores_the_corpus_above_the_floor():
         str(FLOOR_RECALL),
         "--min-precision",
         str(FLOOR_PRECISION),
+        "--min-text",
+        str(FLOOR_TEXT),
         stdout=out,
     )
     assert out.getvalue().splitlines()[-1].startswith("total")

@@ -142,6 +142,22 @@ def _start_year(period: dict, issued_on: str | None, bases: list[dict]) -> int:
     return min(max(period["from"], year), period["to"])
 
 
+_DATE = re.compile(
+    r"(?<!\d)\d{1,2}[/-]\d{1,2}[/-]((?:19|20)\d\d)(?!\d)"
+    r"|ngày \d{1,2} tháng \d{1,2} năm ((?:19|20)\d\d)"
+)
+
+
+def _written(meta: Metadata, before: list[Line]) -> int | None:
+    """The year the text was written: its date of issue, or the latest date the lines before
+    its first table give ("Theo báo cáo số 438/BC-UBND ngày 04/12/2020")."""
+    if meta.issued_on:
+        return int(meta.issued_on[:4])
+    text = " ".join(x.text for x in before)
+    years = [int(m[1] or m[2]) for m in _DATE.finditer(text)]
+    return max(years) if years else None
+
+
 def _code(meta: Metadata, period: dict) -> str:
     topic = "KH"
     for text in (meta.title, meta.preamble):
@@ -218,7 +234,9 @@ def draft_plan(source: SourceText) -> ParseResult:
                 review.place(node.line, "heading", 0.9)
         for node, why in read.unplaced:
             review.unplaced(node.line, why)
-    drafts += _tables(tables, period, start, review)
+    first_table = tables[0][0].no if tables else 0
+    written = _written(meta, [x for x in prose if x.no < first_table])
+    drafts += _tables(tables, period, start, review, written)
     if not drafts:  # no targets part, or one this reader does not know: scan every line
         scanned = scan_for_targets(
             zones.preamble + zones.body, found_parts, period["to"], start, period["from"]

@@ -20,7 +20,15 @@ from .metadata import Metadata, period_in
 from .quantities import year_phrases
 from .reading import Line
 from .sections import Node, classify
-from .tables import ROW, TableRow, is_header, row_cells, row_line, table_indicators
+from .tables import (
+    ROW,
+    TableRow,
+    is_header,
+    regroup_cells,
+    row_cells,
+    row_line,
+    table_indicators,
+)
 from .targets import IndicatorDraft, YearContext, indicators_in
 
 Table = tuple[Line, list[Line], int | None]  # header, rows, the year the lines above it give
@@ -59,6 +67,12 @@ def paragraph_tables(lines: list[Line]) -> list[Line]:
     i = 0
     while i < len(lines):
         line = lines[i]
+        if fold(line.text).strip(" .:") in ("stt", "tt", "so tt") and (
+            rows_lines := _numbered_cells(lines, i)
+        ):
+            out += rows_lines[0]
+            i = rows_lines[1]
+            continue
         width = _values_after(lines, i)
         if _VALUE.match(line.text) or width < 2 or len(re.findall(r"[^\W\d_]{2,}", line.text)) < 2:
             out.append(line)
@@ -113,6 +127,27 @@ def paragraph_tables(lines: list[Line]) -> list[Line]:
     return out
 
 
+_MAX_CELL = 250
+
+
+def _numbered_cells(lines: list[Line], i: int) -> tuple[list[Line], int] | None:
+    """A table copied one cell a line that starts with "STT": its cells regrouped into rows
+    by their running numbers (:func:`.tables.regroup_cells`), and where it ends."""
+    j = i
+    while j < len(lines) and len(lines[j].text) <= _MAX_CELL and not ROW.match(lines[j].text):
+        j += 1
+    cells = lines[i:j]
+    rows = regroup_cells([c.text for c in cells])
+    if len(rows) < 3:
+        return None
+    out, k = [], 0
+    for row in rows:
+        first, last = cells[k], cells[k + len(row) - 1]
+        k += len(row)
+        out.append(Line(first.no, row_line(row), last=last.last, blank_before=first.blank_before))
+    return out, j
+
+
 def lines_joined(upper: Line, lower: Line) -> bool:
     """Two lines of one header cell: no blank line between them."""
     return not lower.blank_before
@@ -139,12 +174,16 @@ def split_tables(body: list[Line]) -> tuple[list[Table], list[Line]]:
 
 
 def table_drafts(
-    tables: list[Table], period: dict, start: int | None, review: _Review
+    tables: list[Table],
+    period: dict,
+    start: int | None,
+    review: _Review,
+    written: int | None = None,
 ) -> list[tuple[IndicatorDraft, Line]]:
     out: list[tuple[IndicatorDraft, Line]] = []
     for header, rows, year_above in tables:
         year = year_above or period["to"]
-        ctx = YearContext(year, "heading" if year_above else "period", start)
+        ctx = YearContext(year, "heading" if year_above else "period", start, written)
         found = table_indicators(
             row_cells(header.text), [TableRow(row_cells(r.text), r) for r in rows], ctx
         )

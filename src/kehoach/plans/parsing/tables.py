@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from kehoach.lib.numbers import parse_number
 
-from .matching import capitalise, fold
+from .matching import capitalise, fold, lower_first
 from .quantities import PER_YEAR, find_quantities, year_phrases
 from .targets import IndicatorDraft, TargetDraft, YearContext
 
@@ -79,16 +79,24 @@ def regroup_cells(cells: list[str]) -> list[list[str]]:
     ncols = header_end
     rows = [cells[:header_end]]
     start = header_end
+    last_number = cells[start] if re.fullmatch(r"\d+[.)]?", cells[start]) else None
     for i in range(header_end + 1, len(cells)):
         c = cells[i]
         nxt = cells[i + 1] if i + 1 < len(cells) else ""
         if numbered:
+            # the running number after this row's, or after the last number before a group
+            # row ("6", then "II Xã hội", then "7")
+            expected = _next_markers(cells[start]) | (
+                _next_markers(last_number) if last_number else set()
+            )
             cut = (
                 i - start >= 2
                 and _MARKER.match(c) is not None
-                and c.rstrip(".)") in _next_markers(cells[start])
+                and c.rstrip(".)") in expected
                 and _is_text(nxt)
             )
+            if cut and re.fullmatch(r"\d+[.)]?", c):
+                last_number = c
         else:
             cut = i - start >= ncols
         if cut:
@@ -150,7 +158,14 @@ def _has(folded: str, words: Iterable[str]) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(w.strip())}(?!\w)", folded) for w in words)
 
 
-def columns(header: list[str], period: tuple[int | None, int | None]) -> list[Column]:
+_ESTIMATE = ("uoc", "du uoc", "du kien", "uoc th", "uoc thuc hien", "uoc dat")
+
+
+def columns(
+    header: list[str], period: tuple[int | None, int | None], written: int | None = None
+) -> list[Column]:
+    """The kinds of a table's columns. An estimate for a year after the text was written
+    ("Ước TH năm 2021" in a report of December 2020) is what the year is to bring: a target."""
     out: list[Column] = []
     name_seen = False
     for k, cell in enumerate(header):
@@ -167,6 +182,8 @@ def columns(header: list[str], period: tuple[int | None, int | None]) -> list[Co
             out.append(Column("name"))
         elif _has(f, _OTHER):
             out.append(Column("other"))
+        elif _has(f, _ESTIMATE) and year is not None and written is not None and year > written:
+            out.append(Column("target", year))
         elif (_has(f, _RESULT) and not _has(f, ("ke hoach", "muc tieu", "phan dau"))) or (
             year is not None
             and period[0] is not None
@@ -203,7 +220,7 @@ def table_indicators(
     header: list[str], rows: list[TableRow], ctx: YearContext
 ) -> list[tuple[IndicatorDraft, object]]:
     """The indicators of a table (see the module docstring), each with its row's line."""
-    cols = columns(header, (ctx.start, ctx.default))
+    cols = columns(header, (ctx.start, ctx.default), ctx.written)
     out: list[tuple[IndicatorDraft, object]] = []
     group = ""
     for row in rows:
@@ -223,21 +240,31 @@ def table_indicators(
             if name and not any(_has_number(c) for c in cells[1:]):
                 group = name
             continue
-        draft = _row_draft(name or group, unit, values, ctx)
-        if draft is not None:
+        for draft in _row_drafts(name or group, unit, values, ctx):
             out.append((draft, row.line))
     return out
 
 
-_NAMED_UNIT = re.compile(r"\(\s*(%0?|‰|[^\W\d_A-Z][^()\d]{0,18})\s*\)")
+_NAMED_UNIT = re.compile(r"\(\s*(%0?|‰|[^\W\d_][^()\d]{0,18})\s*\)")
+
+
+_RATE_NAME = re.compile(
+    r"[^\W\d_]+(?: [^\W\d_]+)?/(?:vạn|nghìn|triệu|trăm|1\s*\w+)?\s*[^\W\d_]+(?: [^\W\d_]+)?"
+)
 
 
 def unit_in_name(name: str) -> str:
     """A unit a table without a unit column writes after the name: "Tỷ lệ … (%)", "Tuổi
     thọ (năm)"; an abbreviation in capitals ("(GDP)") is not one."""
-    m = _NAMED_UNIT.search(name)
-    if m:
-        return m.group(1).strip()
+    for m in _NAMED_UNIT.finditer(name):
+        unit = m.group(1).strip()
+        abbreviation = unit.isupper() and "/" not in unit  # "(GDP)", "(TFP)"
+        if unit[0] in "%‰":
+            return unit
+        if not abbreviation and (unit[0].islower() or "/" in unit or _is_unit(unit)):
+            return unit if "/" in unit or not unit[0].isupper() else lower_first(unit)
+    if _RATE_NAME.fullmatch(name.strip()):
+        return name.strip()  # "Bác sỹ/vạn dân": the name is the rate
     if re.match(r"(?:\d{1,2}[.)]\s*)?t[ỷỉ] l[ệe]\b", name.strip().lower()):
         return "%"  # "Tỷ lệ …" is a share, in per cent
     return ""
@@ -267,9 +294,9 @@ def _cell_text(cell: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _row_draft(
+def _row_drafts(
     name: str, unit: str, values: list[tuple[Column, str]], ctx: YearContext
-) -> IndicatorDraft | None:
+) -> list[IndicatorDraft]:
     targets: list[TargetDraft] = []
     notes: list[str] = []
     confidence = 0.85
@@ -277,10 +304,15 @@ def _row_draft(
     row_per_year = bool(PER_YEAR.search(folded_name)) or bool(re.search(r"%\s*/\s*nam", fold(unit)))
     clean_unit = re.sub(r"\s*/\s*năm$", "", unit) if row_per_year and "%" in unit else unit
     measured_unit = clean_unit
+    extras: list[IndicatorDraft] = []
     for col, cell in values:
         text = _cell_text(cell)
         unit_in_cell = clean_unit and fold(clean_unit) in fold(text)
-        qs = find_quantities(text if unit_in_cell or not clean_unit else f"{text} {clean_unit}")
+        if clean_unit and not unit_in_cell:  # the unit column's unit right after the number
+            text = re.sub(r"\d+(?:[.,]\d+)*(?:\s*[-–]\s*\d+(?:[.,]\d+)*)?",
+                          lambda m: f"{m.group(0)} {clean_unit}", text, count=1)  # fmt: skip
+        qs = find_quantities(text)
+        extras += _side_targets(name, text, qs[1:], col, ctx)
         if qs:
             q = qs[0]
             value, high, op = q.value, q.max, q.op or ">="
@@ -313,9 +345,9 @@ def _row_draft(
                 t.max = Decimal(high)
             targets.append(t)
     if not targets:
-        return None
+        return []
     measure = "ratio" if measured_unit.strip() == "%" else _measure(measured_unit)
-    return IndicatorDraft(
+    main = IndicatorDraft(
         name=capitalise(re.sub(r"\s+", " ", name).strip())[:160] or "Chỉ tiêu",
         unit=measured_unit.strip(),
         measure=measure,
@@ -325,6 +357,45 @@ def _row_draft(
         confidence=round(max(0.1, confidence), 2),
         notes=["from a table", *dict.fromkeys(notes)],
     )
+    return [main, *extras]
+
+
+def _side_targets(
+    name: str, text: str, qs: list, col: Column, ctx: YearContext
+) -> list[IndicatorDraft]:
+    """More numbers in a cell, in brackets ("575 (tăng 15%)"): each its own indicator,
+    unless the bracket tells past results ("so với thực hiện năm 2020", "năm gốc")."""
+    out = []
+    for q in qs:
+        bracket = text.rfind("(", 0, q.start)
+        inside = text[bracket : text.find(")", q.end) if ")" in text[q.end :] else len(text)]
+        if bracket < 0 or re.search(r"thuc hien|nam goc|\bgoc\b", fold(inside)):
+            continue
+        year = col.year if col.year is not None else ctx.default
+        target = TargetDraft(year, "between" if q.max is not None else q.op or ">=", q.value)
+        if q.max is not None:
+            target.max = q.max
+        label = {"increase": "mức tăng", "decrease": "mức giảm"}.get(q.direction or "", "")
+        out.append(
+            IndicatorDraft(
+                name=capitalise(f"{name.strip()} ({label})" if label else name.strip())[:160],
+                unit=q.unit,
+                measure=q.measure,
+                basis="annual",
+                text=name,
+                targets=[target],
+                confidence=0.6,
+                notes=["from a table: a second number in the cell"],
+            )
+        )
+    return out
+
+
+def _is_unit(text: str) -> bool:
+    from .quantities import find_quantities as _fq
+
+    found = _fq(f"1 {text}")
+    return bool(found) and fold(found[0].unit) == fold(text)
 
 
 def _measure(unit: str) -> str:

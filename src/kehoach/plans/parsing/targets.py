@@ -75,6 +75,7 @@ class YearContext:
     default: int | None  # the year when the sentence names none (None: the text gives none)
     default_source: str  # "heading" or "period"
     start: int | None  # the first year of a per-year target
+    written: int | None = None  # the year the text was written (issued, or its latest date)
 
 
 def number(d: Decimal) -> int | float:
