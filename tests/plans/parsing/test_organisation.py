@@ -1,6 +1,7 @@
 """Tasks and their units, funding, and the reporting rule of section IV."""
 
 import pytest
+from django.utils import translation
 
 from kehoach.plans.parsing import parse_plan_text
 from kehoach.plans.parsing.funding import funding
@@ -186,7 +187,8 @@ def test_party_of_a_duty():
 def test_no_deadline_and_no_lead_give_guesses_that_still_validate():
     from kehoach.plans.planfile import validate
 
-    result = parse_plan_text(HEAD + "II. NHIỆM VỤ\n1. Nhóm\nViệc một.\n")
+    with translation.override("en"):
+        result = parse_plan_text(HEAD + "II. NHIỆM VỤ\n1. Nhóm\nViệc một.\n")
     assert validate(result.plan) == []
     assert result.plan["reporting"]["deadline"] == "12-15"
     assert any("deadline" in n for n in result.notes)

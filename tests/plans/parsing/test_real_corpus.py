@@ -14,6 +14,7 @@ import pytest
 import time_machine
 import yaml
 from django.core.management import call_command
+from django.utils import translation
 from django.core.management.base import CommandError
 
 from kehoach.plans.parsing import parse_plan_bytes, parse_plan_text
@@ -69,9 +70,10 @@ def test_it_refuses_a_folder_without_labels(tmp_path):
 
 @time_machine.travel(datetime.datetime(2031, 6, 1, 9, 0), tick=False)
 def test_it_never_takes_a_year_from_the_clock():
-    result = parse_plan_text(
-        "Phấn đấu tỷ lệ hộ dân dùng nước sạch đạt 95%.\nTỷ lệ trẻ em đến trường đạt 100%.\n"
-    )
+    with translation.override("en"):
+        result = parse_plan_text(
+            "Phấn đấu tỷ lệ hộ dân dùng nước sạch đạt 95%.\nTỷ lệ trẻ em đến trường đạt 100%.\n"
+        )
     years = [t["year"] for i in result.plan["indicators"] for t in i["targets"]]
     assert years == [None, None]
     assert result.plan["period"]["from"] is None
@@ -126,8 +128,9 @@ def _blank_pdf() -> bytes:
 
 
 def test_it_says_when_a_pdf_page_has_no_text():
-    result = parse_plan_bytes(_blank_pdf(), "scan.pdf")
-    assert any("without a text layer" in n for n in result.notes)
+    with translation.override("vi"):
+        result = parse_plan_bytes(_blank_pdf(), "scan.pdf")
+    assert any("không có lớp chữ" in n for n in result.notes)  # the notes speak Vietnamese
     assert any("OCR" in n for n in result.notes)
 
 

@@ -15,6 +15,8 @@ import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
+from django.utils.translation import gettext
+
 from .elements import propose
 from .funding import funding
 from .matching import fold
@@ -195,19 +197,24 @@ def draft_plan(source: SourceText) -> ParseResult:
     if period is None and meta.issued_on:
         year = int(meta.issued_on[:4])
         period = {"from": year, "to": year, "vision": None}
-        notes.append("no period found: the year of issue is used")
+        notes.append(gettext("no period found: the year of issue is used"))
     if period is not None and period["from"] is None and meta.issued_on:
         period["from"] = min(int(meta.issued_on[:4]), period["to"])
     if period is not None and period["from"] is None:
         notes.append(
-            f"the text names {period['to']} as its horizon but no first year: fill in the "
-            "period's first year"
+            gettext(
+                "the text names %(year)s as its horizon but no first year: fill in the "
+                "period's first year"
+            )
+            % {"year": period["to"]}
         )
     if period is None:
         period = {"from": None, "to": None, "vision": None}
         notes.append(
-            "the text gives no year (no period, term, date of issue or 'đến năm'): fill in "
-            "the period and every target's year before loading"
+            gettext(
+                "the text gives no year (no period, term, date of issue or 'đến năm'): fill in "
+                "the period and every target's year before loading"
+            )
         )
     start = _start_year(period, meta.issued_on, meta.legal_bases) if period["from"] else None
 
@@ -218,7 +225,7 @@ def draft_plan(source: SourceText) -> ParseResult:
     rule = reporting_rule([(d["party"], d["text"]) for d in duties])
     lead_unit = rule.lead_unit or meta.issuer or "UBND"
     if not rule.lead_unit:
-        notes.append("no lead unit found in section IV: the issuer is used")
+        notes.append(gettext("no lead unit found in section IV: the issuer is used"))
 
     # objectives and indicators
     objectives: list[dict] = []
@@ -243,8 +250,10 @@ def draft_plan(source: SourceText) -> ParseResult:
         )
         if scanned:
             notes.append(
-                "no targets section found: every line outside the tasks, funding and "
-                "organisation parts was scanned for quantified targets; check each one"
+                gettext(
+                    "no targets section found: every line outside the tasks, funding and "
+                    "organisation parts was scanned for quantified targets; check each one"
+                )
             )
         drafts += scanned
     indicators, elements = _indicators(drafts, review)
@@ -309,9 +318,12 @@ def draft_plan(source: SourceText) -> ParseResult:
         "duties": [{k: d[k] for k in ("code", "party", "text")} for d in duties],
     }
     if not rule.deadline:
-        notes.append(f"no reporting deadline found: {DEFAULT_DEADLINE} is a guess")
+        notes.append(
+            gettext("no reporting deadline found: %(deadline)s is a guess")
+            % {"deadline": DEFAULT_DEADLINE}
+        )
     if rule.frequency_note:
-        notes.append(rule.frequency_note)
+        notes.append(gettext(rule.frequency_note))
 
     plan = {
         "format": FORMAT,
@@ -339,7 +351,7 @@ def draft_plan(source: SourceText) -> ParseResult:
     if funding_out:
         plan["funding"] = funding_out
     if not meta.issuer:
-        notes.append("no issuer found: 'UBND' is a placeholder")
+        notes.append(gettext("no issuer found: 'UBND' is a placeholder"))
     return ParseResult(plan, review.result(), source.encoding, notes)
 
 

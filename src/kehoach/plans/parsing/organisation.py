@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop
+
 from .matching import capitalise, fold
 
 HEADS = (
@@ -295,7 +297,7 @@ def reporting_rule(duties: list[tuple[str, str]]) -> Rule:
             if best_deadline is None or d.score > best_deadline.score:
                 best_deadline = d
         if re.search(r"6 thang|hang quy|hang thang", folded):
-            rule.frequency_note = "the text also names 6-monthly or quarterly reports"
+            rule.frequency_note = gettext_noop("the text also names 6-monthly or quarterly reports")
     if rule.lead_unit is None:
         for party, text in duties:
             folded = fold(text)

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
+from django.utils.translation import gettext
+
 from .legacy import decode_tcvn3, decode_vni, vietnamese_score
 from .tables import ROW, is_header, regroup_cells, row_line
 
@@ -102,7 +104,7 @@ def _read_legacy(data: bytes) -> SourceText:
         "cp1252": latin,
     }
     name = max(candidates, key=lambda k: vietnamese_score(candidates[k]))
-    notes = [f"the file is not UTF-8; read as {name}"]
+    notes = [gettext("the file is not UTF-8; read as %(encoding)s") % {"encoding": name}]
     return SourceText(_normalise(candidates[name]), name, notes)
 
 
@@ -282,9 +284,12 @@ def pdf_text(data: bytes) -> tuple[str, list[str]]:
                 lines.extend(block)
         if scanned:
             pages = ", ".join(map(str, scanned))
-            notes.append(f"pages without a text layer (scanned, not read): {pages}")
+            notes.append(
+                gettext("pages without a text layer (scanned, not read): %(pages)s")
+                % {"pages": pages}
+            )
             if len(scanned) == len(pdf.pages):
-                notes.append("the PDF has no text layer at all: run OCR on it first")
+                notes.append(gettext("the PDF has no text layer at all: run OCR on it first"))
     return "\n".join(lines), notes
 
 
