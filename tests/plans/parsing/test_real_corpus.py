@@ -14,11 +14,11 @@ import pytest
 import time_machine
 import yaml
 from django.core.management import call_command
-from django.utils import translation
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from kehoach.plans.parsing import parse_plan_bytes, parse_plan_text
-from kehoach.plans.parsing.evaluation import score_file
+from kehoach.plans.parsing.evaluation import found_keys, score_file
 from kehoach.plans.parsing.reading import split_lines
 
 REAL = Path(__file__).resolve().parents[2] / "data" / "plans" / "real"
@@ -154,3 +154,12 @@ def test_it_regroups_a_web_table_copied_one_cell_a_line():
         for t in i["targets"]
     }
     assert targets == {"%": (2024, "<", 3), "xã": (2024, ">=", 5)}
+
+
+def test_it_reads_a_pdf_table_that_runs_over_two_pages_as_the_docx_it_came_from():
+    pdf = REAL.parent / "pdf" / "khdt-2021-table.pdf"
+    docx = REAL / "c-tw-bo-khdt-ktxh-2021.docx"
+    from_pdf = found_keys(parse_plan_bytes(pdf.read_bytes(), pdf.name))
+    from_docx = found_keys(parse_plan_bytes(docx.read_bytes(), docx.name))
+    assert sum(from_pdf.values()) == 26
+    assert from_pdf == from_docx

@@ -242,6 +242,7 @@ def pdf_text(data: bytes) -> tuple[str, list[str]]:
         if len(pdf.pages) > MAX_PDF_PAGES:
             raise ValueError(f"the PDF has {len(pdf.pages)} pages; at most {MAX_PDF_PAGES}")
         scanned = []
+        columns = 0  # the columns of the last table of indicators, which a page may go on
         for number, page in enumerate(pdf.pages, start=1):
             if not page.chars:
                 scanned.append(number)
@@ -250,11 +251,8 @@ def pdf_text(data: bytes) -> tuple[str, list[str]]:
             boxes = [t.bbox for t in tables]
 
             def outside(obj: dict, boxes: list = boxes) -> bool:
-                return not any(
-                    b[0] <= obj["x0"] and obj["x1"] <= b[2] and b[1] <= obj["top"]
-                    and obj["bottom"] <= b[3]
-                    for b in boxes
-                )  # fmt: skip
+                x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+                return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
 
             placed: list[tuple[float, list[str]]] = []
             text_lines = page.filter(outside).extract_text_lines(layout=False)
@@ -278,6 +276,9 @@ def pdf_text(data: bytes) -> tuple[str, list[str]]:
                 rows = [r for r in rows if any(c.strip() for c in r)]
                 if rows and is_header(rows[0]):
                     placed.append((t.bbox[1], [row_line(r) for r in _merged_out(rows)]))
+                    columns = len(rows[0])
+                elif rows and columns and len(rows[0]) == columns:  # goes on from a page before
+                    placed.append((t.bbox[1], [row_line(r) for r in rows]))
                 else:
                     placed.append((t.bbox[1], [c for r in rows for c in r if c.strip()]))
             for _, block in sorted(placed, key=lambda p: p[0]):
