@@ -50,6 +50,7 @@ COUNT_UNITS = (
     "giường", "tác phẩm", "công trình", "gian hàng", "đoàn", "ca", "bệnh nhân", "trẻ", "hội viên",
     "đoàn viên", "thành viên", "việc làm", "lao động", "tấn sản phẩm", "giống", "mẫu", "hecta",
     "trang trại", "gia trại", "đảng viên", "chi bộ", "tổ chức cơ sở đảng", "làng", "tài khoản",
+    "khu dân cư",
 )  # fmt: skip
 MULTIPLIERS = ("nghìn", "ngàn", "triệu", "tỷ", "tỉ", "vạn", "trăm")  # "3,5 triệu lượt khách"
 VALUE_UNITS = (
@@ -268,6 +269,14 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                         high, unit, q_end = second, unit2 or unit, end2
                         per_year = per_year or per_year2
                         skip_until = nxt.end()
+        if re.search(r"(?<!\w)thu\s*$", folded[: m.start()]) and text[
+            max(0, m.start() - 5) : m.start()
+        ].lower().rstrip().endswith("thứ"):
+            continue  # an ordinal: "con thứ 3 trở lên", "lần thứ 2"
+        if re.search(
+            r"(?:lớp|khối|mức độ|cấp độ|cấp)\s*$", text[max(0, m.start() - 8) : m.start()].lower()
+        ):
+            continue  # a grade or a level: "từ lớp 8 trở lên", "mức độ 4"
         if _is_year(m.group(0)) and re.search(
             r"(?:nam|den|toi|vao|truoc|giai doan|nhiem ky|thoi ky)\s*$", folded[: m.start()]
         ):

@@ -247,7 +247,7 @@ _TARGET_WORDS = re.compile(
 # results, matched with their marks: "đã đặt ra 6 mục tiêu" is not "đã đạt"
 _RESULT_WORDS = re.compile(
     r"(?<!\w)(?:đã đạt|đạt được|ước thực hiện|ước đạt|ước tính|kết quả|đã hoàn thành|"
-    r"thực hiện được)(?!\w)"
+    r"thực hiện được|đến nay|hiện nay có|đến thời điểm này)(?!\w)"
 )
 
 
