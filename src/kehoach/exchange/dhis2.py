@@ -61,6 +61,8 @@ class Mapping:
     org_unit_scheme: str = "CODE"
     data_elements: dict[str, str] = field(default_factory=dict)  # indicator code -> DHIS2 id
     org_units: dict[str, str] = field(default_factory=dict)  # unit code -> DHIS2 id
+    # a DHIS2 category or attribute option combo -> "" to read it as no disaggregation
+    combos: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def read(cls, path: str | Path | None) -> Mapping:
@@ -75,6 +77,10 @@ class Mapping:
             org_unit_scheme=data.get("orgUnitIdScheme", "CODE"),
             data_elements=dict(data.get("dataElements", {})),
             org_units=dict(data.get("orgUnits", {})),
+            combos={
+                **dict(data.get("categoryOptionCombos", {})),
+                **dict(data.get("attributeOptionCombos", {})),
+            },
         )
 
     def data_element(self, indicator: str) -> str:

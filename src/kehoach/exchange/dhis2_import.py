@@ -1,0 +1,288 @@
+"""DHIS2's data value sets into a plan's reported values, by DHIS2's own rules.
+
+``kehoach import_dhis2_values FILE --plan CODE [--mapping M] [--dry-run] [--format json]``
+reads a data value set in any form DHIS2 writes (:mod:`.dhis2_formats`: JSON, XML, CSV, ADX)
+into the plan's data elements (``plans.DataElement``) and stores the values through the one
+writer of reported values (:func:`.values.plan_values` and :func:`.values.apply_values`: the
+same checks and the same audit as an interchange file). Before that, DHIS2's rules:
+
+- **data elements**: the plan's element codes, or the DHIS2 ids the mapping gives them
+  (``"dataElements": {"TRE5_RA_LOP": "fbfJHSPpUQD"}``);
+- **org units**: a unit however it is coded (its code, its administrative code, or the DHIS2
+  id the mapping gives it) is one unit: the same value sent under two codes is one value;
+- **periods**: every DHIS2 period type (:mod:`.dhis2_periods`); a period of the element's own
+  type is stored as it is, shorter periods inside one of the element's are aggregated into it
+  by the element's aggregation (sum, average, minimum, maximum), longer or straddling ones are
+  refused with the reason;
+- **numbers**: DHIS2's rule for the element's value type (:mod:`.dhis2_numbers`: no ``1e3``,
+  ``+5``, ``05``, ``.5``);
+- **opening dates**: no value for a period that begins before the unit opened (DHIS2's E8031)
+  or ends after it closed;
+- **combos**: DHIS2's default category and attribute option combos are no disaggregation;
+  another combo is refused (the plan keeps no disaggregation);
+- a value marked ``deleted`` is not imported and is counted as ignored.
+
+Every problem of the file is reported in one pass, as DHIS2's ``ImportSummary`` (``status``,
+``importCount``, ``conflicts``); nothing is stored unless there is none. Importing the same
+values again, in whatever form DHIS2 wrote them, changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kehoach.lib import periods as ours
+from kehoach.lib.problems import format_path
+from kehoach.orgunits.models import OrgUnit
+from kehoach.plans.models import DataElement, Plan
+
+from .dhis2 import Mapping
+from .dhis2_formats import RawSet, RawValue, read_data_value_set
+from .dhis2_numbers import check_value
+from .dhis2_periods import Period, parse_period
+from .values import apply_values, plan_values
+
+VALUE_TYPES = {  # our data element type -> DHIS2's value type
+    DataElement.Type.INTEGER: "INTEGER",
+    DataElement.Type.NUMBER: "NUMBER",
+    DataElement.Type.PERCENT: "PERCENTAGE",
+    DataElement.Type.YES_NO: "BOOLEAN",
+}
+
+
+@dataclass
+class Summary:
+    """DHIS2's ImportSummary: what ``POST /api/dataValueSets`` answers."""
+
+    imported: int = 0
+    updated: int = 0
+    ignored: int = 0
+    conflicts: list[dict] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def status(self) -> str:
+        return "ERROR" if self.conflicts else "SUCCESS"
+
+    def as_dict(self) -> dict:
+        return {
+            "responseType": "ImportSummary",
+            "status": self.status,
+            "dryRun": self.dry_run,
+            "importCount": {
+                "imported": self.imported,
+                "updated": self.updated,
+                "ignored": self.ignored,
+                "deleted": 0,
+            },
+            "conflicts": self.conflicts,
+        }
+
+    def conflict(self, where: str, prop: str, message: str, code: str) -> None:
+        self.conflicts.append(
+            {"object": where, "property": prop, "value": message, "errorCode": code}
+        )
+
+
+@dataclass
+class _Piece:
+    raw: RawValue
+    period: Period
+    value: Decimal
+
+
+def _units(mapping: Mapping) -> dict[str, OrgUnit]:
+    """Every code a unit is known by (code, administrative code, mapped DHIS2 id) -> unit."""
+    by_code = {u.code: u for u in OrgUnit.objects.order_by()}
+    found: dict[str, OrgUnit] = dict(by_code)
+    found.update({u.admin_code: u for u in by_code.values() if u.admin_code})
+    found.update(
+        {dhis: by_code[code] for code, dhis in mapping.org_units.items() if code in by_code}
+    )
+    return found
+
+
+def _elements(plan: Plan, mapping: Mapping) -> dict[str, DataElement]:
+    elements = {e.code: e for e in plan.data_elements.all()}
+    found: dict[str, DataElement] = dict(elements)
+    found.update(
+        {dhis: elements[code] for code, dhis in mapping.data_elements.items() if code in elements}
+    )
+    return found
+
+
+def _our_period(element: DataElement, period: Period) -> ours.Period | None:
+    """The element's period that holds ``period`` wholly, or None."""
+    kind = element.period
+    size = 12 // ours.PER_YEAR[kind]
+    index = (period.start.month - 1) // size + 1
+    try:
+        holder = ours.Period(kind, period.start.year, index)
+        ours.format_period(kind, holder.year, holder.index)
+    except ValueError:
+        return None
+    return holder if period.end <= holder.last_day else None
+
+
+def _number(value: str, element: DataElement) -> Decimal:
+    if element.type == DataElement.Type.YES_NO:
+        return Decimal(1 if value.lower() == "true" else 0)
+    return Decimal(value)
+
+
+def _aggregate(element: DataElement, values: list[Decimal]) -> Decimal:
+    if element.aggregation == DataElement.Aggregation.AVERAGE:
+        return sum(values, Decimal(0)) / len(values)
+    if element.aggregation == DataElement.Aggregation.MIN:
+        return min(values)
+    if element.aggregation == DataElement.Aggregation.MAX:
+        return max(values)
+    return sum(values, Decimal(0))
+
+
+def _json_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def check_values(raw: RawSet, plan: Plan, mapping: Mapping, summary: Summary) -> list[dict]:
+    """The file's values as the plan's reported values (interchange ``values`` entries), and
+    every conflict in ``summary``."""
+    for p in raw.problems:
+        summary.conflict(format_path(p.path), "", p.message, "E7600")
+    elements, units = _elements(plan, mapping), _units(mapping)
+    groups: dict[tuple[int, int, str], list[_Piece]] = defaultdict(list)
+    for v in raw.values:
+        if v.deleted:
+            summary.ignored += 1
+            continue
+        if not (v.data_element and v.period and v.org_unit and v.value is not None):
+            continue  # said by the reader
+        element = elements.get(v.data_element)
+        unit = units.get(v.org_unit)
+        bad = len(summary.conflicts)
+        if element is None:
+            message = _("unknown data element %(value)r: plan %(plan)s has %(known)s")
+            known = ", ".join(sorted(e.code for e in plan.data_elements.all())) or "—"
+            summary.conflict(v.where, "dataElement", message % {
+                "value": v.data_element, "plan": plan.code, "known": known}, "E7610")  # fmt: skip
+        if unit is None:
+            message = _("unknown org unit %(value)r: no unit has this code, administrative "
+                        "code or mapped id")  # fmt: skip
+            summary.conflict(v.where, "orgUnit", message % {"value": v.org_unit}, "E7612")
+        for prop, combo in (("categoryOptionCombo", v.category_option_combo),
+                            ("attributeOptionCombo", v.attribute_option_combo)):  # fmt: skip
+            if combo and mapping.combos.get(combo, combo):
+                message = _("%(value)r: the plan keeps no disaggregation; only DHIS2's default "
+                            "combo is read")  # fmt: skip
+                summary.conflict(v.where, prop, message % {"value": combo}, "E7615")
+        options = {k: x for k, x in v.category_options.items() if mapping.combos.get(x, x)}
+        if options:
+            message = _("disaggregated by %(options)s: the plan keeps no disaggregation")
+            named = ", ".join(f"{k}={x}" for k, x in options.items())
+            summary.conflict(v.where, "categoryOptions", message % {"options": named}, "E7615")
+        try:
+            period = parse_period(v.period)
+        except ValueError as exc:
+            message = _("%(value)r is not a period DHIS2 reads (%(reason)s)")
+            summary.conflict(v.where, "period", message % {"value": v.period, "reason": exc},
+                             "E7611")  # fmt: skip
+            continue
+        if element is None or unit is None or len(summary.conflicts) > bad:
+            continue
+        reason = check_value(v.value, VALUE_TYPES[DataElement.Type(element.type)])
+        if reason:
+            message = _("DHIS2 refuses %(value)r for %(element)s (%(type)s): %(reason)s")
+            args = {"value": v.value, "element": element.code, "reason": reason,
+                    "type": VALUE_TYPES[DataElement.Type(element.type)]}  # fmt: skip
+            summary.conflict(v.where, "value", message % args, "E7619")
+            continue
+        if unit.valid_from and period.start < unit.valid_from:
+            message = _("%(period)s begins before %(unit)s opened (%(day)s)")
+            args = {"period": period.iso, "unit": unit.code, "day": str(unit.valid_from)}
+            summary.conflict(v.where, "period", message % args, "E8031")
+            continue
+        if unit.valid_to and period.end > unit.valid_to:
+            message = _("%(period)s ends after %(unit)s closed (%(day)s)")
+            args = {"period": period.iso, "unit": unit.code, "day": str(unit.valid_to)}
+            summary.conflict(v.where, "period", message % args, "E8032")
+            continue
+        holder = _our_period(element, period)
+        if holder is None:
+            message = _("%(period)s (%(kind)s) does not fit in one period of %(element)s, "
+                        "which is reported %(every)s")  # fmt: skip
+            summary.conflict(v.where, "period", message % {
+                "period": period.iso, "kind": period.kind, "element": element.code,
+                "every": element.get_period_display()}, "E7611")  # fmt: skip
+            continue
+        groups[(element.pk, unit.pk, str(holder))].append(
+            _Piece(v, period, _number(v.value, element))
+        )
+    entries = []
+    by_pk = {e.pk: e for e in elements.values()}
+    unit_by_pk = {u.pk: u for u in units.values()}
+    for (element_pk, unit_pk, whole), pieces in groups.items():
+        element, unit = by_pk[element_pk], unit_by_pk[unit_pk]
+        per_period: dict[str, list[_Piece]] = defaultdict(list)
+        for piece in pieces:
+            per_period[piece.period.iso].append(piece)
+        clash = False
+        for iso, same in per_period.items():
+            if len({p.value for p in same}) > 1:  # one value sent twice (two codes) differently
+                message = _("%(element)s %(period)s %(unit)s is given twice with different "
+                            "values (%(where)s)")  # fmt: skip
+                where = ", ".join(p.raw.where for p in same)
+                summary.conflict(same[-1].raw.where, "value", message % {
+                    "element": element.code, "period": iso, "unit": unit.code,
+                    "where": where}, "E7620")  # fmt: skip
+                clash = True
+        exact = [iso for iso in per_period if iso == whole or _is_whole(iso, whole)]
+        if exact and len(per_period) > 1:
+            message = _("%(holder)s is given both whole and in parts (%(parts)s)")
+            summary.conflict(pieces[-1].raw.where, "period", message % {
+                "holder": whole, "parts": ", ".join(sorted(per_period))}, "E7621")  # fmt: skip
+            clash = True
+        if clash:
+            continue
+        values = [same[0].value for same in per_period.values()]
+        total = values[0] if exact else _aggregate(element, values)
+        comments = [p.raw.comment for same in per_period.values() for p in same if p.raw.comment]
+        entries.append({
+            "plan": plan.code, "data_element": element.code, "org_unit": unit.code,
+            "period": whole, "value": _json_number(total),
+            "comment": "; ".join(dict.fromkeys(comments)),
+        })  # fmt: skip
+    return entries
+
+
+def _is_whole(iso: str, holder: str) -> bool:
+    """Whether DHIS2's period ``iso`` is the element's period ``holder`` itself."""
+    mine = ours.parse_period(holder)
+    theirs = parse_period(iso)
+    return theirs.start == mine.first_day and theirs.end == mine.last_day
+
+
+def import_data_value_set(
+    data: bytes, filename: str, plan: Plan, mapping: Mapping | None = None, *, dry_run: bool = False
+) -> Summary:
+    """Check a DHIS2 data value set whole and store its values (see the module docstring)."""
+    summary = Summary(dry_run=dry_run)
+    raw = read_data_value_set(data, filename)
+    entries = check_values(raw, plan, mapping or Mapping(), summary)
+    if summary.conflicts:
+        return summary
+    changes, problems = plan_values({"values": entries}, set())
+    for p in problems:  # the one writer's own checks (unit kinds, ended units ...)
+        summary.conflict(format_path(p.path), "", p.message, "E7630")
+    if summary.conflicts:
+        return summary
+    summary.imported, summary.updated = len(changes.creates), len(changes.updates)
+    summary.ignored += changes.unchanged
+    if not dry_run:
+        with transaction.atomic():
+            apply_values(changes)
+    return summary
