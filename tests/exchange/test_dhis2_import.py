@@ -189,3 +189,43 @@ def test_the_command_prints_dhis2s_import_summary(plan, tmp_path):
     with pytest.raises(CommandError, match="1"):
         call_command("import_dhis2_values", str(path), "--plan", "YT-2025", stdout=io.StringIO())
     assert _stored() == {("TRE5", "XA", "2025"): Decimal(12)}
+
+
+WEB_API = Mapping(
+    data_elements={
+        "SO_CA": "f7n9E0hX8qk",
+        "TRE5": "Ix2HsbDMLea",
+        "KINH_PHI": "eY5ehpbEsB7",
+        "TIEM_CHUNG": "FTRrcoaog83",
+    },  # fmt: skip
+    org_units={"XA": "DiszpKrYNg8", "T": "FNnj3jKGS7i", "XB": "Jkhdsf8sdf4"},
+    combos={"bRowv6yZOF2": ""},  # the default combo of DHIS2's demo database
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "webapi-datavalueset.json",
+        "webapi-datavalueset-complete.json",
+        "webapi-datavalueset.xml",
+        "webapi-values.csv",
+        "webapi-values-flwup.csv",
+    ],
+)
+def test_the_web_api_guides_examples_for_one_period_and_unit_import_unmodified(plan, name):
+    summary = _import(plan, name, mapping=WEB_API)
+    assert summary.status == "SUCCESS", summary.conflicts
+    assert {key[:3] for key in _stored()} >= {("SO_CA", "XA", "201401")}
+    assert summary.imported == len(_stored()) >= 3
+
+
+def test_the_web_api_guides_bulk_example_imports_with_its_units_opening_dates(plan):
+    summary = _import(plan, "webapi-bulk.json", mapping=WEB_API)
+    # XB opened on 1/7/2025: DHIS2's own rule (E8031) refuses its 2014 value
+    assert [c["errorCode"] for c in summary.conflicts] == ["E8031"]
+    OrgUnit.objects.filter(code="XB").update(valid_from=None)
+    summary = _import(plan, "webapi-bulk.json", mapping=WEB_API)
+    assert summary.status == "SUCCESS", summary.conflicts
+    again = _import(plan, "webapi-bulk.xml", mapping=WEB_API)  # the same values as XML
+    assert (again.imported, again.updated, again.ignored) == (0, 0, summary.imported)

@@ -39,7 +39,10 @@ DEFAULT_COMBO = "HllvX50cXC0"  # DHIS2's default category option combo (and attr
 # DHIS2's CSV columns when a file has no header row, in its order
 CSV_COLUMNS = ("dataelement", "period", "orgunit", "categoryoptioncombo", "attributeoptioncombo",
                "value", "storedby", "lastupdated", "comment", "followup", "deleted")  # fmt: skip
-_CSV_ALIASES = {"timestamp": "lastupdated", "created": "lastupdated"}
+# the short headers of the Web API guide's CSV examples, and older exports
+_CSV_ALIASES = {"timestamp": "lastupdated", "created": "lastupdated", "lstupd": "lastupdated",
+                "catoptcombo": "categoryoptioncombo", "attroptcombo": "attributeoptioncombo",
+                "strby": "storedby", "cmt": "comment", "flwup": "followup"}  # fmt: skip
 _SET_DATE = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
