@@ -197,7 +197,7 @@ WEB_API = Mapping(
         "TRE5": "Ix2HsbDMLea",
         "KINH_PHI": "eY5ehpbEsB7",
         "TIEM_CHUNG": "FTRrcoaog83",
-    },  # fmt: skip
+    },
     org_units={"XA": "DiszpKrYNg8", "T": "FNnj3jKGS7i", "XB": "Jkhdsf8sdf4"},
     combos={"bRowv6yZOF2": ""},  # the default combo of DHIS2's demo database
 )
