@@ -47,6 +47,10 @@ from .dhis2_numbers import check_value
 from .dhis2_periods import Period, parse_period
 from .values import apply_values, plan_values
 
+# DHIS2's own conflict codes (dhis-api feedback/ErrorCode.java, "Data entry"): a missing field
+SHAPE_CODES = {"dataElement": "E8102", "period": "E8100", "orgUnit": "E8105", "value": "E8120",
+               "completeDate": "E8008"}  # fmt: skip
+
 VALUE_TYPES = {  # our data element type -> DHIS2's value type
     DataElement.Type.INTEGER: "INTEGER",
     DataElement.Type.NUMBER: "NUMBER",
@@ -153,7 +157,8 @@ def check_values(raw: RawSet, plan: Plan, mapping: Mapping, summary: Summary) ->
     """The file's values as the plan's reported values (interchange ``values`` entries), and
     every conflict in ``summary``."""
     for p in raw.problems:
-        summary.conflict(format_path(p.path), "", p.message, "E7600")
+        prop = str(p.path[-1]) if len(p.path) > 1 else ""
+        summary.conflict(format_path(p.path), prop, p.message, SHAPE_CODES.get(prop, "E8007"))
     elements, units = _elements(plan, mapping), _units(mapping)
     groups: dict[tuple[int, int, str], list[_Piece]] = defaultdict(list)
     for v in raw.values:
@@ -169,22 +174,23 @@ def check_values(raw: RawSet, plan: Plan, mapping: Mapping, summary: Summary) ->
             message = _("unknown data element %(value)r: plan %(plan)s has %(known)s")
             known = ", ".join(sorted(e.code for e in plan.data_elements.all())) or "—"
             summary.conflict(v.where, "dataElement", message % {
-                "value": v.data_element, "plan": plan.code, "known": known}, "E7610")  # fmt: skip
+                "value": v.data_element, "plan": plan.code, "known": known}, "E8103")  # fmt: skip
         if unit is None:
             message = _("unknown org unit %(value)r: no unit has this code, administrative "
                         "code or mapped id")  # fmt: skip
-            summary.conflict(v.where, "orgUnit", message % {"value": v.org_unit}, "E7612")
+            summary.conflict(v.where, "orgUnit", message % {"value": v.org_unit}, "E8107")
         for prop, combo in (("categoryOptionCombo", v.category_option_combo),
                             ("attributeOptionCombo", v.attribute_option_combo)):  # fmt: skip
             if combo and mapping.combos.get(combo, combo):
                 message = _("%(value)r: the plan keeps no disaggregation; only DHIS2's default "
                             "combo is read")  # fmt: skip
-                summary.conflict(v.where, prop, message % {"value": combo}, "E7615")
+                code = "E8108" if prop == "categoryOptionCombo" else "E8110"
+                summary.conflict(v.where, prop, message % {"value": combo}, code)
         options = {k: x for k, x in v.category_options.items() if mapping.combos.get(x, x)}
         if options:
             message = _("disaggregated by %(options)s: the plan keeps no disaggregation")
             named = ", ".join(f"{k}={x}" for k, x in options.items())
-            summary.conflict(v.where, "categoryOptions", message % {"options": named}, "E7615")
+            summary.conflict(v.where, "categoryOptions", message % {"options": named}, "E8127")
         try:
             period = parse_period(v.period)
         except ValueError as exc:
@@ -199,7 +205,7 @@ def check_values(raw: RawSet, plan: Plan, mapping: Mapping, summary: Summary) ->
             message = _("DHIS2 refuses %(value)r for %(element)s (%(type)s): %(reason)s")
             args = {"value": v.value, "element": element.code, "reason": reason,
                     "type": VALUE_TYPES[DataElement.Type(element.type)]}  # fmt: skip
-            summary.conflict(v.where, "value", message % args, "E7619")
+            summary.conflict(v.where, "value", message % args, "E8122")
             continue
         if unit.valid_from and period.start < unit.valid_from:
             message = _("%(period)s begins before %(unit)s opened (%(day)s)")
@@ -209,7 +215,7 @@ def check_values(raw: RawSet, plan: Plan, mapping: Mapping, summary: Summary) ->
         if unit.valid_to and period.end > unit.valid_to:
             message = _("%(period)s ends after %(unit)s closed (%(day)s)")
             args = {"period": period.iso, "unit": unit.code, "day": str(unit.valid_to)}
-            summary.conflict(v.where, "period", message % args, "E8032")
+            summary.conflict(v.where, "period", message % args, "E8031")
             continue
         holder = _our_period(element, period)
         if holder is None:
@@ -217,7 +223,7 @@ def check_values(raw: RawSet, plan: Plan, mapping: Mapping, summary: Summary) ->
                         "which is reported %(every)s")  # fmt: skip
             summary.conflict(v.where, "period", message % {
                 "period": period.iso, "kind": period.kind, "element": element.code,
-                "every": element.get_period_display()}, "E7611")  # fmt: skip
+                "every": element.get_period_display()}, "E8021")  # fmt: skip
             continue
         groups[(element.pk, unit.pk, str(holder))].append(
             _Piece(v, period, _number(v.value, element))
@@ -238,13 +244,13 @@ def check_values(raw: RawSet, plan: Plan, mapping: Mapping, summary: Summary) ->
                 where = ", ".join(p.raw.where for p in same)
                 summary.conflict(same[-1].raw.where, "value", message % {
                     "element": element.code, "period": iso, "unit": unit.code,
-                    "where": where}, "E7620")  # fmt: skip
+                    "where": where}, "E8128")  # fmt: skip
                 clash = True
         exact = [iso for iso in per_period if iso == whole or _is_whole(iso, whole)]
         if exact and len(per_period) > 1:
             message = _("%(holder)s is given both whole and in parts (%(parts)s)")
             summary.conflict(pieces[-1].raw.where, "period", message % {
-                "holder": whole, "parts": ", ".join(sorted(per_period))}, "E7621")  # fmt: skip
+                "holder": whole, "parts": ", ".join(sorted(per_period))}, "E8128")  # fmt: skip
             clash = True
         if clash:
             continue
@@ -277,7 +283,7 @@ def import_data_value_set(
         return summary
     changes, problems = plan_values({"values": entries}, set())
     for p in problems:  # the one writer's own checks (unit kinds, ended units ...)
-        summary.conflict(format_path(p.path), "", p.message, "E7630")
+        summary.conflict(format_path(p.path), "", p.message, "E8000")
     if summary.conflicts:
         return summary
     summary.imported, summary.updated = len(changes.creates), len(changes.updates)
