@@ -56,24 +56,29 @@ def test_it_exports_a_data_value_set_dhis2_accepts(values):
     assert ("KEHOACH_CT1", "X02") not in found
 
 
-def test_it_maps_codes_to_dhis2_identifiers(values, tmp_path):
+def test_it_maps_codes_to_dhis2_identifiers_and_checks_them_first(values, tmp_path):
     mapping = tmp_path / "map.json"
-    mapping.write_text(
-        json.dumps(
-            {
-                "dataSet": "pBOMPrpg1QX",
-                "dataElementIdScheme": "UID",
-                "orgUnitIdScheme": "UID",
-                "dataElements": {"CT1": "fbfJHSPpUQD"},
-                "orgUnits": {"H": "DiszpKrYNg8"},
-            }
-        )
-    )
+    partial = {
+        "dataSet": "pBOMPrpg1QX",
+        "dataElementIdScheme": "UID",
+        "orgUnitIdScheme": "UID",
+        "dataElements": {"CT1": "fbfJHSPpUQD", "CT2": "x"},
+        "orgUnits": {"H": "DiszpKrYNg8"},
+    }
+    mapping.write_text(json.dumps(partial))
+    with pytest.raises(CommandError) as refused:  # a partial mapping wrote codes as UIDs
+        _export("--year", "2025", "--mapping", str(mapping))
+    text = str(refused.value)
+    assert "'x'" in text and "CT5" in text and "X01" in text and "Traceback" not in text
+    uids = {f"CT{k}": f"deCT{k}xxxxxx" for k in range(1, 6)}
+    units = {code: f"ou{code:x<9}"[:11] for code in OrgUnit.objects.values_list("code", flat=True)}
+    mapping.write_text(json.dumps({**partial, "dataElements": uids, "orgUnits": units}))
     data = _export("--year", "2025", "--mapping", str(mapping))
     jsonschema.validate(data, SCHEMA)
     assert data["dataSet"] == "pBOMPrpg1QX"
     pairs = {(d["dataElement"], d["orgUnit"]) for d in data["dataValues"]}
-    assert ("fbfJHSPpUQD", "DiszpKrYNg8") in pairs and ("KEHOACH_CT5", "DiszpKrYNg8") in pairs
+    assert ("deCT1xxxxxx", units["H"]) in pairs
+    assert all(len(de) == 11 and len(ou) == 11 for de, ou in pairs)
 
 
 def test_it_reimports_its_export_losslessly_and_once(values, tmp_path):
@@ -196,3 +201,13 @@ def test_numbers_are_written_plainly():
     assert value_text(Decimal("0.050000")) == "0.05"
     assert value_text(Decimal(1) / Decimal(3)) == "0.3333333333"
     assert Mapping().data_element("CT1") == "KEHOACH_CT1"
+
+
+@pytest.mark.parametrize("value", ["1e3", "+5", "05", ".5", "1_000", " "])
+def test_it_reads_numbers_by_dhis2s_rule(values, tmp_path, value):
+    path = tmp_path / "dvs.json"
+    item = {"dataElement": "KEHOACH_CT5", "period": "2025", "orgUnit": "H", "value": value}
+    path.write_text(json.dumps({"dataValues": [item]}))
+    with pytest.raises(CommandError, match="value"):
+        call_command("import_dhis2", str(path), stdout=io.StringIO())
+    assert ExternalValue.objects.count() == 0

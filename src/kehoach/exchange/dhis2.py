@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from django.utils.translation import gettext as _
 from kehoach.lib.problems import InvalidFile, Problem, schema_problems
 from kehoach.orgunits.models import OrgUnit
 
+from .dhis2_numbers import check_value
 from .interchange import read_file
 from .models import ExternalValue
 
@@ -106,6 +108,7 @@ def export_dhis2(plan, year: int, mapping: Mapping | None = None) -> dict:
     mapping = mapping or Mapping()
     existing = OrgUnit.objects.valid_during(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     admin_codes = dict(existing.values_list("code", "admin_code"))
+    _check_uids(mapping, list(plan.indicators.values_list("code", flat=True)), list(admin_codes))
     values = []
     for code, by_year in compute_all(plan, [year]).items():
         if code not in admin_codes:
@@ -133,6 +136,31 @@ def export_dhis2(plan, year: int, mapping: Mapping | None = None) -> dict:
     if problems:  # a bug here, not the user's: say it plainly
         raise ValueError("; ".join(str(p) for p in problems))
     return out
+
+
+UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")  # DHIS2's CodeGenerator.isValidUid
+
+
+def _check_uids(mapping: Mapping, indicators: list[str], units: list[str]) -> None:
+    """Under the UID scheme every exported indicator and unit needs a mapped UID, and every
+    mapped id must be one: checked before anything is written (InvalidFile names each)."""
+    problems = []
+    for key, scheme, ids, codes in (
+        ("dataElements", mapping.data_element_scheme, mapping.data_elements, indicators),
+        ("orgUnits", mapping.org_unit_scheme, mapping.org_units, units),
+    ):
+        if scheme.upper() != "UID":
+            continue
+        for code, dhis in ids.items():
+            if not (isinstance(dhis, str) and UID.match(dhis)):
+                message = _("%(value)r is not a DHIS2 UID (11 letters and digits, a letter first)")
+                problems.append(Problem((key, code), message % {"value": dhis}))
+        for code in codes:
+            if code not in ids:
+                message = _("no UID for %(code)s (the id scheme is UID)")
+                problems.append(Problem((key,), message % {"code": code}))
+    if problems:
+        raise InvalidFile("mapping", problems)
 
 
 def export_stored(mapping: Mapping | None = None) -> dict:
@@ -234,11 +262,8 @@ def read_values(data: Any, plan, mapping: Mapping) -> tuple[list[dict], list[Pro
         if not (row["period"].isdigit() and len(row["period"]) == 4):
             message = _("%r is not a yearly period (YYYY): the plan reports by year")
             problems.append(_at(data, ("dataValues", i, "period"), message % row["period"]))
-        try:
-            number = Decimal(row["value"].strip())
-            if not number.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
+        reason = check_value(row["value"], "NUMBER")  # DHIS2's own rule: no 1e3, +5, 05, .5
+        if reason or not row["value"].strip():
             problems.append(
                 _at(data, ("dataValues", i, "value"), _("%r is not a number") % row["value"])
             )
