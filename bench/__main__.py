@@ -35,6 +35,8 @@ PG_DB = "kehoach_bench"
 # <= goal ("lower") or >= goal ("higher"); no goal: reported only.
 FIGURES = [
     ("generate.{db}.full_scale", "generate_s", "s", 60.0, "lower"),
+    ("dhis2_import.{db}.10000_values", "dhis2.import_s", "s", 2.0, "lower"),
+    ("dhis2_reimport.{db}.10000_values", "dhis2.reimport_s", "s", 2.0, "lower"),
     ("engine.{db}.all_indicators", "engine_s", "s", 2.0, "lower"),
     ("engine_judged.{db}.all_indicators", "engine_judged_s", "s", 2.0, "lower"),
     ("duckdb.{db}.all_indicators", "duckdb_s", "s", None, "lower"),

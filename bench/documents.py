@@ -78,3 +78,49 @@ def excel_form(plan, runs: int = 3) -> dict:
         "rows_read": len(form.entries),
         "bytes": len(data),
     }
+
+
+DHIS2_VALUES = 10_000
+
+
+def dhis2_import(runs: int = 1) -> dict:
+    """10,000 values of a DHIS2 data value set (JSON) imported into a plan's reported values
+    by DHIS2's rules (``exchange.dhis2_import``): the first import creates them, the second
+    finds them all unchanged (DHIS2's "ignored"). The plan and its values are removed after."""
+    import datetime
+    import json
+    import time
+
+    from kehoach.exchange.dhis2 import Mapping
+    from kehoach.exchange.dhis2_import import import_data_value_set
+    from kehoach.orgunits.models import OrgUnit
+    from kehoach.plans.models import DataElement, Plan
+
+    plan = Plan.objects.create(code="DHIS2-BENCH", issuer="bench", title="DHIS2 bench",
+                               period_start=2025, period_end=2025,
+                               start_date=datetime.date(2025, 1, 1))  # fmt: skip
+    DataElement.objects.create(plan=plan, code="SO_CA", name="Số ca", type="integer",
+                               period="monthly")  # fmt: skip
+    units = list(
+        OrgUnit.objects.filter(kind__in=("commune", "ward"), valid_from__isnull=True,
+                               valid_to__isnull=True)
+        .order_by("code").values_list("code", flat=True)[: DHIS2_VALUES // 10]
+    )  # fmt: skip
+    months = max(1, min(12, -(-DHIS2_VALUES // max(1, len(units)))))
+    values = [
+        {"dataElement": "SO_CA", "period": f"2025{m:02d}", "orgUnit": u, "value": str(i % 97)}
+        for i, (u, m) in enumerate((u, m) for m in range(1, months + 1) for u in units)
+    ][:DHIS2_VALUES]
+    data = json.dumps({"dataValues": values}).encode()
+    try:
+        started = time.perf_counter()
+        first = import_data_value_set(data, "bench.json", plan, Mapping())
+        import_s = time.perf_counter() - started
+        started = time.perf_counter()
+        second = import_data_value_set(data, "bench.json", plan, Mapping())
+        reimport_s = time.perf_counter() - started
+    finally:
+        plan.delete()
+    return {"values": len(values), "import_s": import_s, "reimport_s": reimport_s,
+            "imported": first.imported, "conflicts": len(first.conflicts),
+            "ignored_again": second.ignored}  # fmt: skip

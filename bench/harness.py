@@ -175,6 +175,8 @@ def run(
     out["report"] = documents.province_report(plan, runs=max(1, min(runs, 3)))
     log(f"{connection.vendor}: an Excel form of {documents.ROWS:,} rows")
     out["excel"] = documents.excel_form(plan, runs=1)
+    log(f"{connection.vendor}: {documents.DHIS2_VALUES:,} DHIS2 values imported")
+    out["dhis2"] = documents.dhis2_import()
     if web:
         from bench import load
 
