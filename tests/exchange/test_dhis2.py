@@ -211,3 +211,16 @@ def test_it_reads_numbers_by_dhis2s_rule(values, tmp_path, value):
     with pytest.raises(CommandError, match="value"):
         call_command("import_dhis2", str(path), stdout=io.StringIO())
     assert ExternalValue.objects.count() == 0
+
+
+def test_computed_values_come_with_elements_marked_not_to_be_aggregated(values, tmp_path):
+    meta = tmp_path / "metadata.json"
+    _export("--year", "2025", "--metadata", str(meta))
+    package = json.loads(meta.read_text(encoding="utf-8"))
+    assert {e["code"] for e in package["dataElements"]} >= {"KEHOACH_CT1", "KEHOACH_CT5"}
+    assert all(e["aggregationType"] == "NONE" for e in package["dataElements"])
+    (data_set,) = package["dataSets"]
+    assert data_set["periodType"] == "Yearly"
+    kinds = dict(OrgUnit.objects.values_list("code", "kind"))
+    assert all(kinds[u["code"]] not in ("department", "organisation")
+               for u in package["organisationUnits"])  # fmt: skip

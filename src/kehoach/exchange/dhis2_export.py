@@ -144,6 +144,75 @@ def _ref(scheme: str, value: str) -> dict[str, str]:
     return {"id": value} if scheme.upper() == "UID" else {"code": value}
 
 
+def org_unit_metadata(units: list[OrgUnit], mapping: Mapping) -> list[dict]:
+    """DHIS2 org units, parents before children, with their opening and closing dates."""
+    by_pk = {u.pk: u for u in units}
+    depth: dict[int, int] = {}
+
+    def level(unit: OrgUnit) -> int:
+        if unit.pk not in depth:
+            parent = by_pk.get(unit.parent_id) if unit.parent_id else None
+            depth[unit.pk] = level(parent) + 1 if parent else 1
+        return depth[unit.pk]
+
+    out = []
+    for unit in sorted(units, key=lambda u: (level(u), u.code)):
+        item: dict[str, Any] = {
+            **_ref(mapping.org_unit_scheme, _unit_id(mapping, unit)),
+            "code": unit.code,
+            "name": unit.name[:230],
+            "shortName": unit.name[:50],
+            "openingDate": (unit.valid_from or datetime.date(1900, 1, 1)).isoformat(),
+        }
+        if unit.valid_to:
+            item["closedDate"] = unit.valid_to.isoformat()
+        parent = by_pk.get(unit.parent_id) if unit.parent_id else None
+        if parent is not None:
+            item["parent"] = _ref(mapping.org_unit_scheme, _unit_id(mapping, parent))
+        out.append(item)
+    return out
+
+
+def computed_metadata(plan: Plan, data_element: Any, mapping: Mapping | None = None) -> dict:
+    """The metadata of ``export_dhis2``'s computed indicator values: one data element an
+    indicator, marked **not to be aggregated** (``aggregationType`` ``NONE``: each unit's value
+    is already its subtree's), in a yearly data set, over the administrative units.
+    ``data_element`` names an indicator's data element (``Mapping.data_element``)."""
+    mapping = mapping or Mapping()
+    units = list(OrgUnit.objects.filter(kind__in=ADMINISTRATIVE).order_by("code"))
+    scheme = mapping.data_element_scheme
+    elements = [
+        {
+            **_ref(scheme, data_element(ind.code)),
+            "code": data_element(ind.code)[:50],
+            "name": f"{plan.code} {ind.name} (computed)"[:230],
+            "shortName": f"{ind.code} {ind.name}"[:50],
+            "valueType": "NUMBER",
+            "aggregationType": "NONE",
+            "domainType": "AGGREGATE",
+            "zeroIsSignificant": True,
+        }
+        for ind in plan.indicators.order_by("order")
+    ]
+    return {
+        "dataElements": elements,
+        "dataSets": [
+            {
+                "code": f"{plan.code}_COMPUTED"[:50],
+                "name": f"{plan.code} · computed indicators"[:230],
+                "periodType": "Yearly",
+                "dataSetElements": [
+                    {"dataElement": _ref(scheme, e.get("id") or e["code"])} for e in elements
+                ],
+                "organisationUnits": [
+                    _ref(mapping.org_unit_scheme, _unit_id(mapping, u)) for u in units
+                ],
+            }
+        ],
+        "organisationUnits": org_unit_metadata(units, mapping),
+    }
+
+
 def export_metadata(plan: Plan, mapping: Mapping | None = None) -> dict:
     """The metadata package DHIS2 needs before the values (see the module docstring)."""
     mapping = mapping or Mapping()
@@ -153,29 +222,7 @@ def export_metadata(plan: Plan, mapping: Mapping | None = None) -> dict:
     problems = mapping_problems(mapping, plan, units)
     if problems:
         raise InvalidFile("mapping", problems)
-    depth: dict[int, int] = {}
-
-    def level(unit: OrgUnit) -> int:
-        if unit.pk not in depth:
-            parent = next((u for u in units if u.pk == unit.parent_id), None)
-            depth[unit.pk] = level(parent) + 1 if parent else 1
-        return depth[unit.pk]
-
-    org_units = []
-    for unit in sorted(units, key=lambda u: (level(u), u.code)):  # parents before children
-        item: dict[str, Any] = {
-            **_ref(ou_scheme, _unit_id(mapping, unit)),
-            "code": unit.code,
-            "name": unit.name[:230],
-            "shortName": unit.name[:50],
-            "openingDate": (unit.valid_from or datetime.date(1900, 1, 1)).isoformat(),
-        }
-        if unit.valid_to:
-            item["closedDate"] = unit.valid_to.isoformat()
-        parent = next((u for u in units if u.pk == unit.parent_id), None)
-        if parent is not None:
-            item["parent"] = _ref(ou_scheme, _unit_id(mapping, parent))
-        org_units.append(item)
+    org_units = org_unit_metadata(units, mapping)
     data_elements = [
         {
             **_ref(de_scheme, _element_id(mapping, e)),

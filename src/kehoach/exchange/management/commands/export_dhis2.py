@@ -1,9 +1,11 @@
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from kehoach.exchange.dhis2 import Mapping, export_dhis2
+from kehoach.exchange.dhis2_export import computed_metadata
 from kehoach.lib.output import write_output
 from kehoach.lib.problems import InvalidFile
 from kehoach.plans.models import Plan
@@ -20,14 +22,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--mapping", default=None, help=_("a JSON file mapping codes to DHIS2 identifiers")
         )
+        parser.add_argument(
+            "--metadata", default=None, help=_("also write DHIS2's metadata package to this file")
+        )
 
-    def handle(self, *args, year, output, plan, mapping, **options):
+    def handle(self, *args, year, output, plan, mapping, metadata=None, **options):
         found = Plan.objects.filter(code=plan or DEFAULT_PLAN_CODE).first()
         if found is None:
             raise CommandError(_("No plan with code %(code)s. Run: kehoach setup") % {"code": plan})
         try:
-            data = export_dhis2(found, year, Mapping.read(mapping))
+            read = Mapping.read(mapping)
+            data = export_dhis2(found, year, read)
         except InvalidFile as exc:
             raise CommandError(str(exc)) from exc
+        if metadata:  # the computed values' elements, marked not to be aggregated
+            package = computed_metadata(found, read.data_element, read)
+            Path(metadata).write_text(
+                json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         write_output(self.stdout, text, output)
