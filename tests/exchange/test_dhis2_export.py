@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from kehoach.exchange.dhis2 import Mapping
-from kehoach.exchange.dhis2_export import UID, export_metadata, export_values
+from kehoach.exchange.dhis2 import UID, Mapping
+from kehoach.exchange.dhis2_export import export_metadata, export_values
 from kehoach.exchange.dhis2_formats import read_data_value_set
 from kehoach.exchange.dhis2_import import VALUE_TYPES, import_data_value_set
 from kehoach.exchange.dhis2_numbers import check_value

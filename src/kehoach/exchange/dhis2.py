@@ -108,7 +108,11 @@ def export_dhis2(plan, year: int, mapping: Mapping | None = None) -> dict:
     mapping = mapping or Mapping()
     existing = OrgUnit.objects.valid_during(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     admin_codes = dict(existing.values_list("code", "admin_code"))
-    _check_uids(mapping, list(plan.indicators.values_list("code", flat=True)), list(admin_codes))
+    problems = mapping_problems(
+        mapping, list(plan.indicators.values_list("code", flat=True)), list(admin_codes)
+    )
+    if problems:
+        raise InvalidFile("mapping", problems)
     values = []
     for code, by_year in compute_all(plan, [year]).items():
         if code not in admin_codes:
@@ -141,12 +145,13 @@ def export_dhis2(plan, year: int, mapping: Mapping | None = None) -> dict:
 UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")  # DHIS2's CodeGenerator.isValidUid
 
 
-def _check_uids(mapping: Mapping, indicators: list[str], units: list[str]) -> None:
-    """Under the UID scheme every exported indicator and unit needs a mapped UID, and every
-    mapped id must be one: checked before anything is written (InvalidFile names each)."""
+def mapping_problems(mapping: Mapping, elements: list[str], units: list[str]) -> list[Problem]:
+    """What is wrong with a mapping before anything is written with it: under the UID scheme
+    every element (indicator or data element) and unit sent needs a mapped UID, and every
+    mapped id must be one (DHIS2's rule: 11 letters and digits, a letter first)."""
     problems = []
     for key, scheme, ids, codes in (
-        ("dataElements", mapping.data_element_scheme, mapping.data_elements, indicators),
+        ("dataElements", mapping.data_element_scheme, mapping.data_elements, elements),
         ("orgUnits", mapping.org_unit_scheme, mapping.org_units, units),
     ):
         if scheme.upper() != "UID":
@@ -159,8 +164,7 @@ def _check_uids(mapping: Mapping, indicators: list[str], units: list[str]) -> No
             if code not in ids:
                 message = _("no UID for %(code)s (the id scheme is UID)")
                 problems.append(Problem((key,), message % {"code": code}))
-    if problems:
-        raise InvalidFile("mapping", problems)
+    return problems
 
 
 def export_stored(mapping: Mapping | None = None) -> dict:

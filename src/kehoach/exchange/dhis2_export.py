@@ -29,18 +29,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from kehoach.lib import periods as ours
 from kehoach.lib.problems import InvalidFile, Problem
 from kehoach.orgunits.models import OrgUnit, OrgUnitKind
 from kehoach.plans.models import DataElement, Plan
 from kehoach.reporting.models import DataValue
 
-from .dhis2 import Mapping, value_text
+from .dhis2 import Mapping, mapping_problems, value_text
 from .dhis2_import import VALUE_TYPES
 
-UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")  # DHIS2's CodeGenerator.isValidUid
 ADMINISTRATIVE = {OrgUnitKind.PROVINCE, OrgUnitKind.CITY, OrgUnitKind.DISTRICT, OrgUnitKind.TOWN,
                   OrgUnitKind.COMMUNE, OrgUnitKind.WARD, OrgUnitKind.TOWNSHIP}  # fmt: skip
 PERIOD_TYPES = {  # our data element period -> DHIS2's period type
@@ -60,26 +57,9 @@ class Left:
     outside_open_dates: int = 0
 
 
-def mapping_problems(mapping: Mapping, plan: Plan, units: list[OrgUnit]) -> list[Problem]:
-    """Everything wrong with a mapping for this plan and these units, before any writing."""
-    problems = []
-    for key, ids in (("dataElements", mapping.data_elements), ("orgUnits", mapping.org_units)):
-        scheme = mapping.data_element_scheme if key == "dataElements" else mapping.org_unit_scheme
-        for code, dhis in ids.items():
-            if scheme.upper() == "UID" and not (isinstance(dhis, str) and UID.match(dhis)):
-                message = _("%(value)r is not a DHIS2 UID (11 letters and digits, a letter first)")
-                problems.append(Problem((key, code), message % {"value": dhis}))
-    if mapping.data_element_scheme.upper() == "UID":
-        for element in plan.data_elements.all():
-            if element.code not in mapping.data_elements:
-                message = _("no UID for data element %(code)s (dataElementIdScheme is UID)")
-                problems.append(Problem(("dataElements",), message % {"code": element.code}))
-    if mapping.org_unit_scheme.upper() == "UID":
-        for unit in units:
-            if unit.code not in mapping.org_units:
-                message = _("no UID for org unit %(code)s (orgUnitIdScheme is UID)")
-                problems.append(Problem(("orgUnits",), message % {"code": unit.code}))
-    return problems
+def _mapping_problems(mapping: Mapping, plan: Plan, units: list[OrgUnit]) -> list[Problem]:
+    elements = list(plan.data_elements.values_list("code", flat=True))
+    return mapping_problems(mapping, elements, [u.code for u in units])
 
 
 def _element_id(mapping: Mapping, element: DataElement) -> str:
@@ -109,7 +89,7 @@ def export_values(
     )
     units = sorted({r.org_unit for r in rows if r.org_unit.kind in ADMINISTRATIVE},
                    key=lambda u: u.code)  # fmt: skip
-    problems = mapping_problems(mapping, plan, units)
+    problems = _mapping_problems(mapping, plan, units)
     if problems:
         raise InvalidFile(name, problems)
     left = Left()
@@ -219,7 +199,7 @@ def export_metadata(plan: Plan, mapping: Mapping | None = None) -> dict:
     de_scheme, ou_scheme = mapping.data_element_scheme, mapping.org_unit_scheme
     elements = list(plan.data_elements.order_by("order"))
     units = list(OrgUnit.objects.filter(kind__in=ADMINISTRATIVE).order_by("code"))
-    problems = mapping_problems(mapping, plan, units)
+    problems = _mapping_problems(mapping, plan, units)
     if problems:
         raise InvalidFile("mapping", problems)
     org_units = org_unit_metadata(units, mapping)
