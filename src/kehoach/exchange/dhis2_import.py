@@ -172,7 +172,7 @@ def check_values(raw: RawSet, plan: Plan, mapping: Mapping, summary: Summary) ->
         bad = len(summary.conflicts)
         if element is None:
             message = _("unknown data element %(value)r: plan %(plan)s has %(known)s")
-            known = ", ".join(sorted(e.code for e in plan.data_elements.all())) or "—"
+            known = ", ".join(sorted({e.code for e in elements.values()})) or "—"
             summary.conflict(v.where, "dataElement", message % {
                 "value": v.data_element, "plan": plan.code, "known": known}, "E8103")  # fmt: skip
         if unit is None:
