@@ -138,15 +138,22 @@ class StandIn:
                                          "ignored": ignored, "deleted": 0}},
         }  # fmt: skip
 
+    def subtree(self, root: str) -> set[str]:
+        """``root`` and every org unit below it (``children=true``)."""
+        under, grew = {root}, True
+        while grew:
+            more = {c for c, u in self.units.items() if u.get("parent", {}).get("code") in under}
+            grew = bool(more - under)
+            under |= more
+        return under
+
     def get_values(self, query: dict) -> dict:
         data_set = self.data_sets.get(query["dataSet"][0])
         year, root = query["period"][0], query["orgUnit"][0]
         members = (
             {m["dataElement"]["code"] for m in data_set["dataSetElements"]} if data_set else set()
         )
-        under = {root} | {
-            c for c, u in self.units.items() if u.get("parent", {}).get("code") == root
-        }
+        under = self.subtree(root)
         return {"dataSet": query["dataSet"][0], "dataValues": [
             {"dataElement": de, "period": pe, "orgUnit": ou, "value": value,
              "categoryOptionCombo": DEFAULT_COMBO, "attributeOptionCombo": DEFAULT_COMBO,

@@ -36,11 +36,11 @@ def test_it_sends_the_metadata_then_the_values_and_is_safe_to_repeat(plan, dhis2
         ("POST", "/api/metadata"),
         ("POST", "/api/dataValueSets"),
     ]
-    assert "dataValueSets: SUCCESS" in out and "imported 7" in out
+    assert "dataValueSets: SUCCESS" in out and "imported 9" in out
     assert dhis2.values[("SO_CA", "2025Q1", "XA")] == "0"  # zero-significant, so kept
     assert dhis2.values[("CO_TRAM", "2025", "T")] == "false"
     again = _push(dhis2)
-    assert "ignored 7" in again and "imported 0" in again
+    assert "ignored 9" in again and "imported 0" in again
 
 
 def test_it_shows_dhis2s_conflicts_and_fails(plan, dhis2):  # noqa: F811
@@ -64,8 +64,10 @@ def test_it_pulls_a_years_values_back_into_the_plan(plan, dhis2):  # noqa: F811
         rows = DataValue.objects.select_related("element", "org_unit")
         return {(v.element.code, v.org_unit.code, v.period): v.value for v in rows}
 
-    # what DHIS2 could take: not the Sở (no org unit), not XB before it opened
-    before = {k: v for k, v in stored().items() if k[1] != "SYT" and k[1:] != ("XB", "2025Q2")}
+    # what DHIS2 holds: the Sở's count and XB's quarter before it opened under T; the yes/no
+    # of both, which cannot be added to T's own, not at all
+    before = {k: v for k, v in stored().items() if k[1] not in ("SYT", "XB") or k[2] == "2025Q3"}
+    before |= {("TRE5", "T", "2025"): 7, ("SO_CA", "T", "2025Q2"): 3}
     DataValue.objects.all().delete()
     out = io.StringIO()
     for data_set in ("YT-2025_YEARLY", "YT-2025_QUARTERLY"):
@@ -73,7 +75,7 @@ def test_it_pulls_a_years_values_back_into_the_plan(plan, dhis2):  # noqa: F811
         call_command("pull_dhis2", *args, "--org-unit", "T", "--plan", "YT-2025", stdout=out)
     after = stored()
     assert after == before
-    assert len(after) == 7
+    assert len(after) == 9
 
 
 def test_a_wrong_token_or_address_is_said_plainly(plan, dhis2):  # noqa: F811

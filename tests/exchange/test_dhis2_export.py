@@ -48,8 +48,9 @@ def plan(db):
     for element, unit, period, value in [
         (tre5, xa, "2025", 500), (ra_lop, xa, "2025", 499), (tram, xa, "2025", 1),
         (tram, t, "2025", 0), (ca, xa, "2025Q1", Decimal("0")), (ca, xa, "2025Q2", Decimal("2.5")),
-        (ca, xb, "2025Q2", 3),  # XB opened on 1/7/2025: DHIS2 refuses this period
+        (ca, xb, "2025Q2", 3),  # XB opened on 1/7/2025: DHIS2 refuses this period under XB
         (ca, xb, "2025Q3", 4), (tre5, so, "2025", 7),  # a Sở is no org unit in DHIS2
+        (tram, so, "2025", 1), (tram, xb, "2025", 1),  # yes/no: not added to T's own
     ]:  # fmt: skip
         DataValue.objects.create(element=element, org_unit=unit, period=period,
                                  year=int(period[:4]), value=value)  # fmt: skip
@@ -60,7 +61,14 @@ def test_it_exports_each_units_own_values_by_dhis2s_rules(plan):
     data, left = export_values(plan, 2025)
     values = data["dataValues"]
     assert data["orgUnitIdScheme"] == "CODE" and data["dataElementIdScheme"] == "CODE"
+    # A value DHIS2 would refuse under its unit goes to the unit that holds it (a body's
+    # administrative unit, the unit above one not open through the period), when it adds up
+    assert left.carried == {"SYT": {"T"}, "XB": {"T"}}
+    held = {(v["dataElement"], v["orgUnit"], v["period"]): v["value"] for v in values}
+    assert held[("TRE5", "T", "2025")] == "7" and held[("SO_CA", "T", "2025Q2")] == "3"
+    # a yes/no is not added to another unit's: left out, and said
     assert left.not_org_units == {"SYT"} and left.outside_open_dates == 1
+    assert held[("CO_TRAM", "T", "2025")] == "false" and ("CO_TRAM", "XB", "2025") not in held
     assert {v["orgUnit"] for v in values} == {"T", "XA", "XB"}  # one code system
     types = {e.code: VALUE_TYPES[DataElement.Type(e.type)] for e in plan.data_elements.all()}
     units = {u.code: u for u in OrgUnit.objects.all()}
@@ -135,9 +143,9 @@ def test_the_command_writes_the_values_and_the_metadata(plan, tmp_path):
     meta = tmp_path / "metadata.json"
     call_command("export_dhis2_values", "--year", "2025", "--plan", "YT-2025",
                  "--metadata", str(meta), stdout=out, stderr=err)  # fmt: skip
-    assert len(json.loads(out.getvalue())["dataValues"]) == 7
+    assert len(json.loads(out.getvalue())["dataValues"]) == 9
     assert json.loads(meta.read_text())["dataElements"]
-    assert "SYT" in err.getvalue()
+    assert "SYT" in err.getvalue() and "XB → T" in err.getvalue()
     mapping = tmp_path / "mapping.json"
     mapping.write_text(json.dumps({"dataElementIdScheme": "UID", "dataElements": {"TRE5": "x"}}))
     with pytest.raises(CommandError, match="'x'"):

@@ -156,6 +156,19 @@ def test_it_reports_every_conflict_in_one_pass_and_stores_nothing(plan):
     assert DataValue.objects.count() == 0
 
 
+def test_dhis2s_reasons_are_said_in_vietnamese(plan):
+    data = _set(("TRE5", "2025", "XA", "1e3"), ("TRE5", "2025Q5", "XA", "1"))
+    with translation.override("vi"):
+        summary = import_data_value_set(data, "bad.json", plan, MAPPING)
+    value, period = (c["value"] for c in summary.conflicts)
+    assert "không phải một số nguyên theo cách DHIS2 đọc" in value
+    assert "không được viết dạng lũy thừa" in value
+    assert "đánh số từ 1 đến 4, không có 5" in period
+    with translation.override("en"):
+        (value, _period) = (c["value"] for c in _import(plan, data, "bad.json").conflicts)
+    assert "is not an integer as DHIS2 reads it: no exponent" in value
+
+
 def test_one_unit_however_coded_is_one_unit(plan):
     same = _set(("TRE5", "2025", "XA", "4"), ("TRE5", "2025", "10001", "4"))
     assert _import(plan, same, "x.json").status == "SUCCESS"

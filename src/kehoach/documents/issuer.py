@@ -37,20 +37,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from kehoach.documents.wording import place_of
-from kehoach.orgunits.models import OrgUnit, OrgUnitKind
+from kehoach.orgunits.models import ADMINISTRATIVE_KINDS, OrgUnit, OrgUnitKind
 from kehoach.plans import scope
 
-COMMITTEE_KINDS = frozenset(
-    {
-        OrgUnitKind.PROVINCE,
-        OrgUnitKind.CITY,
-        OrgUnitKind.DISTRICT,
-        OrgUnitKind.TOWN,
-        OrgUnitKind.COMMUNE,
-        OrgUnitKind.WARD,
-        OrgUnitKind.TOWNSHIP,
-    }
-)
+COMMITTEE_KINDS = ADMINISTRATIVE_KINDS
 COMMITTEE_SIGNATURE = ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
 COMMITTEE_SYMBOL = "BC-UBND"
 # A body's head and deputy by the first word(s) of its name (the longest prefix that fits).

@@ -20,7 +20,10 @@ same checks and the same audit as an interchange file). Before that, DHIS2's rul
   or ends after it closed;
 - **combos**: DHIS2's default category and attribute option combos are no disaggregation;
   another combo is refused (the plan keeps no disaggregation);
-- a value marked ``deleted`` is not imported and is counted as ignored.
+- a value marked ``deleted`` is not imported and is counted as ignored;
+- **register facts** (``REGISTER_…``, :mod:`.dhis2_registers`) and values we send under the
+  unit that holds them (a body's, a merged unit's) are not imported: they would count twice.
+  The value we send is ignored; another is a conflict that says where to change it.
 
 Every problem of the file is reported in one pass, as DHIS2's ``ImportSummary`` (``status``,
 ``importCount``, ``conflicts``); nothing is stored unless there is none. Importing the same
@@ -38,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from kehoach.lib import periods as ours
 from kehoach.lib.problems import format_path
+from kehoach.lib.reasons import translated
 from kehoach.orgunits.models import OrgUnit
 from kehoach.plans.models import DataElement, Plan
 
@@ -45,6 +49,7 @@ from .dhis2 import Mapping
 from .dhis2_formats import RawSet, RawValue, read_data_value_set
 from .dhis2_numbers import check_value
 from .dhis2_periods import Period, parse_period
+from .dhis2_registers import element_code, fact_names
 from .values import apply_values, plan_values
 
 # DHIS2's own conflict codes (dhis-api feedback/ErrorCode.java, "Data entry"): a missing field
@@ -120,6 +125,50 @@ def _elements(plan: Plan, mapping: Mapping) -> dict[str, DataElement]:
     return found
 
 
+class _Held:
+    """What we send that is not a unit's own stored value: register facts (counted from the
+    registers' records) and values sent under the unit that holds them in DHIS2 (a body's, a
+    merged unit's: ``dhis2_export._Units.holder``). DHIS2's copy of them is not imported, or
+    they would count twice; it is compared with what we send: the same is ignored, another
+    value is a conflict that says where to change it."""
+
+    def __init__(self, plan: Plan, mapping: Mapping) -> None:
+        self.plan = plan
+        codes = [element_code(n) for n in fact_names(plan)]
+        self.registers = {mapping.data_elements.get(c, c): c for c in codes}
+        self._years: dict[int, dict[tuple[str, str, str], tuple[str, list[str]]]] = {}
+
+    def get(self, code: str, unit: OrgUnit, period: str) -> tuple[str, list[str]] | None:
+        from .dhis2_export import held_texts  # it reads this module's value types
+
+        year = int(period[:4]) if period[:4].isdigit() else 0
+        if year not in self._years:
+            self._years[year] = held_texts(self.plan, year) if year else {}
+        return self._years[year].get((code, unit.code, period))
+
+    def check(self, v: RawValue, code: str, unit: OrgUnit, summary: Summary) -> bool:
+        """Whether the value is one of these (then it is counted or said here)."""
+        held = self.get(code, unit, v.period)
+        if held is None and code not in self.registers.values():
+            return False
+        if held is not None and held[0] == v.value:
+            summary.ignored += 1
+            return True
+        if code in self.registers.values():
+            message = _("%(element)s %(period)s %(unit)s is a register fact, counted from the "
+                        "register's records (%(ours)s here, %(value)r sent): it is not "
+                        "imported; change the records")  # fmt: skip
+        else:
+            message = _("%(element)s %(period)s %(unit)s holds the values of %(units)s "
+                        "(%(ours)s here, %(value)r sent): it is not imported; change "
+                        "theirs")  # fmt: skip
+        args = {"element": code, "period": v.period, "unit": unit.code, "value": v.value,
+                "ours": held[0] if held else _("none"),
+                "units": ", ".join(held[1]) if held else ""}  # fmt: skip
+        summary.conflict(v.where, "value", message % args, "E8000")
+        return True
+
+
 def _our_period(element: DataElement, period: Period) -> ours.Period | None:
     """The element's period that holds ``period`` wholly, or None."""
     kind = element.period
@@ -160,6 +209,7 @@ def check_values(raw: RawSet, plan: Plan, mapping: Mapping, summary: Summary) ->
         prop = str(p.path[-1]) if len(p.path) > 1 else ""
         summary.conflict(format_path(p.path), prop, p.message, SHAPE_CODES.get(prop, "E8007"))
     elements, units = _elements(plan, mapping), _units(mapping)
+    held = _Held(plan, mapping)
     groups: dict[tuple[int, int, str], list[_Piece]] = defaultdict(list)
     for v in raw.values:
         if v.deleted:
@@ -167,10 +217,13 @@ def check_values(raw: RawSet, plan: Plan, mapping: Mapping, summary: Summary) ->
             continue
         if not (v.data_element and v.period and v.org_unit and v.value is not None):
             continue  # said by the reader
-        element = elements.get(v.data_element)
         unit = units.get(v.org_unit)
+        element = elements.get(v.data_element)
+        code = element.code if element else held.registers.get(v.data_element)
+        if code and unit is not None and v.period and held.check(v, code, unit, summary):
+            continue
         bad = len(summary.conflicts)
-        if element is None:
+        if code is None:
             message = _("unknown data element %(value)r: plan %(plan)s has %(known)s")
             known = ", ".join(sorted({e.code for e in elements.values()})) or "—"
             summary.conflict(v.where, "dataElement", message % {
@@ -195,26 +248,26 @@ def check_values(raw: RawSet, plan: Plan, mapping: Mapping, summary: Summary) ->
             period = parse_period(v.period)
         except ValueError as exc:
             message = _("%(value)r is not a period DHIS2 reads (%(reason)s)")
-            summary.conflict(v.where, "period", message % {"value": v.period, "reason": exc},
-                             "E7611")  # fmt: skip
+            args = {"value": v.period, "reason": translated(exc)}
+            summary.conflict(v.where, "period", message % args, "E7611")
             continue
         if element is None or unit is None or len(summary.conflicts) > bad:
             continue
         reason = check_value(v.value, VALUE_TYPES[DataElement.Type(element.type)])
         if reason:
             message = _("DHIS2 refuses %(value)r for %(element)s (%(type)s): %(reason)s")
-            args = {"value": v.value, "element": element.code, "reason": reason,
+            args = {"value": v.value, "element": element.code, "reason": translated(reason),
                     "type": VALUE_TYPES[DataElement.Type(element.type)]}  # fmt: skip
             summary.conflict(v.where, "value", message % args, "E8122")
             continue
-        if unit.valid_from and period.start < unit.valid_from:
-            message = _("%(period)s begins before %(unit)s opened (%(day)s)")
-            args = {"period": period.iso, "unit": unit.code, "day": str(unit.valid_from)}
-            summary.conflict(v.where, "period", message % args, "E8031")
-            continue
-        if unit.valid_to and period.end > unit.valid_to:
-            message = _("%(period)s ends after %(unit)s closed (%(day)s)")
-            args = {"period": period.iso, "unit": unit.code, "day": str(unit.valid_to)}
+        if not unit.open_throughout(period.start, period.end):  # DHIS2's E8031
+            if unit.ended_before(period.end):
+                message = _("%(period)s ends after %(unit)s closed (%(day)s)")
+                day = unit.valid_to
+            else:
+                message = _("%(period)s begins before %(unit)s opened (%(day)s)")
+                day = unit.valid_from
+            args = {"period": period.iso, "unit": unit.code, "day": str(day)}
             summary.conflict(v.where, "period", message % args, "E8031")
             continue
         holder = _our_period(element, period)

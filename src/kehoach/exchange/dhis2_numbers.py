@@ -19,6 +19,8 @@ fraction with at least one digit after the point. So DHIS2 refuses ``1e3``, ``+5
 
 import re
 
+from kehoach.lib.reasons import Reason, gettext_noop
+
 # Java's ``String.trim``: what it strips is every character up to and including the space.
 _JAVA_BLANK = "".join(chr(code) for code in range(0x21))
 
@@ -35,16 +37,19 @@ _ZERO_OR_POSITIVE_INTEGER = re.compile(r"0|[1-9][0-9]*")
 _NEGATIVE_INTEGER = re.compile(r"-[1-9][0-9]*")
 
 _INTEGER_TYPES = {
-    "INTEGER": (_INTEGER, "an integer"),
-    "INTEGER_POSITIVE": (_POSITIVE_INTEGER, "a positive integer"),
-    "INTEGER_NEGATIVE": (_NEGATIVE_INTEGER, "a negative integer"),
-    "INTEGER_ZERO_OR_POSITIVE": (_ZERO_OR_POSITIVE_INTEGER, "zero or a positive integer"),
+    "INTEGER": (_INTEGER, Reason(gettext_noop("an integer"))),
+    "INTEGER_POSITIVE": (_POSITIVE_INTEGER, Reason(gettext_noop("a positive integer"))),
+    "INTEGER_NEGATIVE": (_NEGATIVE_INTEGER, Reason(gettext_noop("a negative integer"))),
+    "INTEGER_ZERO_OR_POSITIVE": (
+        _ZERO_OR_POSITIVE_INTEGER,
+        Reason(gettext_noop("zero or a positive integer")),
+    ),
 }
 _NUMBER_TYPES = {
     # value type: (what it is, lowest, highest)
-    "NUMBER": ("a number", None, None),
-    "PERCENTAGE": ("a percentage", 0.0, 100.0),
-    "UNIT_INTERVAL": ("a unit interval value", 0.0, 1.0),
+    "NUMBER": (Reason(gettext_noop("a number")), None, None),
+    "PERCENTAGE": (Reason(gettext_noop("a percentage")), 0.0, 100.0),
+    "UNIT_INTERVAL": (Reason(gettext_noop("a unit interval value")), 0.0, 1.0),
 }
 _TEXT_TYPES = {"TEXT", "LONG_TEXT"}
 
@@ -71,7 +76,8 @@ def normalize_value(value: str, value_type: str) -> str:
 
 
 def check_value(value: str, value_type: str) -> str | None:
-    """None if DHIS2 takes ``value`` as a value of ``value_type``, else the reason, in English.
+    """None if DHIS2 takes ``value`` as a value of ``value_type``, else the reason: English
+    text, a :class:`~kehoach.lib.reasons.Reason` that the Django edge translates.
 
     This is ``ValidationUtils.valueIsValid`` on the value as given; DHIS2's aggregate data entry
     first applies :func:`normalize_value`, so there ``5.0`` (INTEGER) and ``yes`` (BOOLEAN) pass.
@@ -82,30 +88,44 @@ def check_value(value: str, value_type: str) -> str | None:
     if not value.strip(_JAVA_BLANK):
         return None
     if len(value) > VALUE_MAX_LENGTH:
-        return f"the value has {len(value)} characters; DHIS2 takes at most {VALUE_MAX_LENGTH}"
+        return Reason(
+            gettext_noop("the value has %(n)d characters; DHIS2 takes at most %(max)d"),
+            n=len(value),
+            max=VALUE_MAX_LENGTH,
+        )
     if value_type in _TEXT_TYPES:
         return None
     if value_type == "BOOLEAN":
         if value.lower() in ("true", "false"):
             return None
-        return f"{_show(value)} is not a boolean as DHIS2 reads it: only true or false, in any case"
+        return Reason(
+            gettext_noop(
+                "%(value)s is not a boolean as DHIS2 reads it: only true or false, in any case"
+            ),
+            value=_show(value),
+        )
     if value_type == "TRUE_ONLY":
         if value.lower() == "true":
             return None
-        return f"{_show(value)} is not a yes-only value as DHIS2 reads it: only true, in any case"
+        return Reason(
+            gettext_noop(
+                "%(value)s is not a yes-only value as DHIS2 reads it: only true, in any case"
+            ),
+            value=_show(value),
+        )
     if value_type in _INTEGER_TYPES:
         pattern, what = _INTEGER_TYPES[value_type]
         return _check_integer(value, pattern, what)
     what, lowest, highest = _NUMBER_TYPES[value_type]
     reason = _number_problem(value)
     if reason is not None:
-        return f"{_show(value)} is not {what} as DHIS2 reads it: {reason}"
+        return _not(value, what, reason)
     number = float(value)  # what Java's Double.parseDouble gives: both round to nearest
     if lowest is not None and highest is not None and not lowest <= number <= highest:
-        return (
-            f"{_show(value)} is not {what} as DHIS2 reads it: "
-            f"not between {lowest:g} and {highest:g}"
+        between = Reason(
+            gettext_noop("not between %(low)s and %(high)s"), low=f"{lowest:g}", high=f"{highest:g}"
         )
+        return _not(value, what, between)
     return None
 
 
@@ -116,57 +136,72 @@ def _require_known(value_type: str) -> None:
         )
 
 
+def _not(value: str, what: Reason, reason: Reason) -> Reason:
+    return Reason(
+        gettext_noop("%(value)s is not %(what)s as DHIS2 reads it: %(reason)s"),
+        value=_show(value),
+        what=what,
+        reason=reason,
+    )
+
+
 def _show(value: str) -> str:
     """The value quoted for a message, cut short if long."""
     return repr(value) if len(value) <= 40 else repr(value[:37]) + "..."
 
 
-def _check_integer(value: str, pattern: re.Pattern[str], what: str) -> str | None:
+def _check_integer(value: str, pattern: re.Pattern[str], what: Reason) -> str | None:
     if pattern.fullmatch(value) is None:
         reason = _number_problem(value)
         if reason is None:
             reason = _integer_problem(value, what)
-        return f"{_show(value)} is not {what} as DHIS2 reads it: {reason}"
+        return _not(value, what, reason)
     if not INT_MIN <= int(value) <= INT_MAX:
-        return (
-            f"{_show(value)} is not {what} as DHIS2 reads it: "
-            f"outside a Java int ({INT_MIN} to {INT_MAX})"
+        java = Reason(
+            gettext_noop("outside a Java int (%(low)d to %(high)d)"), low=INT_MIN, high=INT_MAX
         )
+        return _not(value, what, java)
     return None
 
 
-def _integer_problem(value: str, what: str) -> str:
+def _integer_problem(value: str, what: str) -> Reason:
     """Why a well-formed number is not ``what`` (the integer type's pattern refused it)."""
     if "." in value:
-        return "no decimal point, not even .0"
+        return Reason(gettext_noop("no decimal point, not even .0"))
     if value == "-0":
-        return "no minus sign on zero"
+        return Reason(gettext_noop("no minus sign on zero"))
     if what == "a positive integer":
-        return "it must be above zero"
+        return Reason(gettext_noop("it must be above zero"))
     if what == "a negative integer":
-        return "it must be below zero"
-    return "it must not be below zero"
+        return Reason(gettext_noop("it must be below zero"))
+    return Reason(gettext_noop("it must not be below zero"))
 
 
-def _number_problem(value: str) -> str | None:
+def _number_problem(value: str) -> Reason | None:
     """Why ``value`` is not a number in DHIS2's notation (``MathUtils.isNumeric``), or None."""
     if _NUMERIC.fullmatch(value) is not None:
         if len(value) >= NUMBER_MAX_LENGTH:
-            return f"{len(value)} characters; DHIS2 takes fewer than {NUMBER_MAX_LENGTH}"
+            return Reason(
+                gettext_noop("%(n)d characters; DHIS2 takes fewer than %(max)d"),
+                n=len(value),
+                max=NUMBER_MAX_LENGTH,
+            )
         return None
     body = value[1:] if value[:1] in "+-" else value
     if value[:1] == "+":
-        return "no plus sign"
+        return Reason(gettext_noop("no plus sign"))
     if value != value.strip():
-        return "no spaces around it"
+        return Reason(gettext_noop("no spaces around it"))
     if re.search(r"[eE]", body) and re.fullmatch(r"[0-9.]*[eE][-+]?[0-9]+", body):
-        return "no exponent"
+        return Reason(gettext_noop("no exponent"))
     if "_" in body or "," in body or " " in body:
-        return "no digit grouping (_ , or space)"
+        return Reason(gettext_noop("no digit grouping (_ , or space)"))
     if re.fullmatch(r"0[0-9]+(\.[0-9]+)?", body):
-        return "no leading zeros"
+        return Reason(gettext_noop("no leading zeros"))
     if body.startswith("."):
-        return "a digit is needed before the decimal point"
+        return Reason(gettext_noop("a digit is needed before the decimal point"))
     if body.endswith("."):
-        return "a digit is needed after the decimal point"
-    return "only digits, one optional minus sign in front and one optional decimal point"
+        return Reason(gettext_noop("a digit is needed after the decimal point"))
+    return Reason(
+        gettext_noop("only digits, one optional minus sign in front and one optional decimal point")
+    )

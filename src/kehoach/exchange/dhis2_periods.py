@@ -21,6 +21,46 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from kehoach.lib.reasons import Reason, gettext_noop
+
+NO_DATE = Reason(gettext_noop("no such date"))
+# Python's own words on a date that does not exist, as reasons to translate
+_DATE_ERRORS = {
+    gettext_noop("month must be in 1..12"),
+    gettext_noop("day is out of range for month"),
+}
+_WEEKDAYS = (
+    gettext_noop("Monday"),
+    gettext_noop("Tuesday"),
+    gettext_noop("Wednesday"),
+    gettext_noop("Thursday"),
+    gettext_noop("Friday"),
+    gettext_noop("Saturday"),
+    gettext_noop("Sunday"),
+)
+_MONTHS = (
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
+)
+
+
+def _date_reason(error: BaseException) -> Reason:
+    if error.args and isinstance(error.args[0], Reason):
+        return error.args[0]
+    text = str(error)
+    return Reason(text) if text in _DATE_ERRORS else NO_DATE
+
+
 _DAY = datetime.timedelta(days=1)
 _WEEK = datetime.timedelta(days=7)
 
@@ -105,8 +145,15 @@ def parse_period(text: str) -> Period:
             try:
                 return _build(kind, match)
             except (ValueError, OverflowError) as error:  # also dates such as 2025-02-30
-                raise ValueError(f"{text!r} is not a DHIS2 period: {error}") from None
-    raise ValueError(f"{text!r} is not a DHIS2 period identifier")
+                reason = _date_reason(error)
+                raise ValueError(
+                    Reason(
+                        gettext_noop("%(text)r is not a DHIS2 period: %(reason)s"),
+                        text=text,
+                        reason=reason,
+                    )
+                ) from None
+    raise ValueError(Reason(gettext_noop("%(text)r is not a DHIS2 period identifier"), text=text))
 
 
 def _build(kind: str, match: re.Match[str]) -> Period:
@@ -142,7 +189,14 @@ def _build(kind: str, match: re.Match[str]) -> Period:
         "SixMonthlyNov": (2, 6, -2),
     }[kind]
     if not 1 <= n <= count:
-        raise ValueError(f"{kind} periods are numbered 1 to {count}, not {n}")
+        raise ValueError(
+            Reason(
+                gettext_noop("%(kind)s periods are numbered 1 to %(count)d, not %(n)d"),
+                kind=kind,
+                count=count,
+                n=n,
+            )
+        )
     start = _months_later(datetime.date(year, 1, 1), offset + (n - 1) * length)
     iso = {
         "Monthly": f"{year:04d}{n:02d}",
@@ -174,7 +228,14 @@ def _weekly(kind: str, year: int, week: int) -> Period:
     # A week belongs to the year that holds most (four) of its days; DHIS2 refuses a week number
     # past the year's last week rather than rolling it into the next year.
     if week < 1 or (start + 3 * _DAY).year != year:
-        raise ValueError(f"{year} has no {kind} week {week}")
+        raise ValueError(
+            Reason(
+                gettext_noop("%(year)d has no %(kind)s week %(week)d"),
+                year=year,
+                kind=kind,
+                week=week,
+            )
+        )
     return Period(f"{year:04d}{infix}{week}", kind, start, start + 6 * _DAY)
 
 
@@ -187,7 +248,9 @@ def _biweekly(year: int, number: int) -> Period:
     week = 2 * number - 1
     weeks_in_year = datetime.date(year, 12, 28).isocalendar().week
     if week < 1 or week > weeks_in_year:
-        raise ValueError(f"{year} has no BiWeekly period {number}")
+        raise ValueError(
+            Reason(gettext_noop("%(year)d has no BiWeekly period %(n)d"), year=year, n=number)
+        )
     start = datetime.date.fromisocalendar(year, week, 1)
     return Period(f"{year:04d}BiW{number}", "BiWeekly", start, start + 13 * _DAY)
 
@@ -201,28 +264,59 @@ def _parse_adx(text: str) -> Period:
     """
     match = _ADX.fullmatch(text)
     if match is None:
-        raise ValueError(f"{text!r} is not an ADX period (<yyyy-mm-dd>/<duration>)")
+        raise ValueError(
+            Reason(
+                gettext_noop("%(text)r is not an ADX period (<yyyy-mm-dd>/<duration>)"), text=text
+            )
+        )
     duration = match["duration"]
     if duration not in _ADX_DURATIONS:
         raise ValueError(
-            f"{text!r} is not an ADX period: DHIS2 reads only the durations "
-            + ", ".join(_ADX_DURATIONS)
+            Reason(
+                gettext_noop(
+                    "%(text)r is not an ADX period: DHIS2 reads only the durations %(durations)s"
+                ),
+                text=text,
+                durations=", ".join(_ADX_DURATIONS),
+            )
         )
     try:
         start = datetime.date.fromisoformat(match["date"])
     except ValueError:
-        raise ValueError(f"{text!r} is not an ADX period: no such date") from None
+        raise ValueError(
+            Reason(
+                gettext_noop("%(text)r is not an ADX period: %(reason)s"), text=text, reason=NO_DATE
+            )
+        ) from None
     iso = _adx_candidate(start, duration)
     if iso is None:
-        raise ValueError(
-            f"{text!r} is not an ADX period: DHIS2 has no {duration} period type starting on a "
-            + (f"{start:%A}" if duration == "P7D" else f"date in {start:%B}")
-        )
+        if duration == "P7D":
+            message = gettext_noop(
+                "%(text)r is not an ADX period: DHIS2 has no %(duration)s period type "
+                "starting on a %(day)s"
+            )
+            day = Reason(_WEEKDAYS[start.weekday()])
+        else:
+            message = gettext_noop(
+                "%(text)r is not an ADX period: DHIS2 has no %(duration)s period type "
+                "starting on a date in %(day)s"
+            )
+            day = Reason(_MONTHS[start.month - 1])
+        raise ValueError(Reason(message, text=text, duration=duration, day=day))
     period = parse_period(iso)
     if period.start != start:
         raise ValueError(
-            f"{text!r} is not an ADX period: the {period.kind} period holding {start} is "
-            f"{period.iso}, which starts on {period.start}"
+            Reason(
+                gettext_noop(
+                    "%(text)r is not an ADX period: the %(kind)s period holding "
+                    "%(day)s is %(iso)s, which starts on %(start)s"
+                ),
+                text=text,
+                kind=period.kind,
+                day=str(start),
+                iso=period.iso,
+                start=str(period.start),
+            )
         )
     return period
 

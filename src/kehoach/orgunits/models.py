@@ -31,6 +31,21 @@ class OrgUnitKind(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
 
 
+# The kinds that are administrative units (a People's Committee heads each); departments,
+# offices and organisations are bodies inside one.
+ADMINISTRATIVE_KINDS = frozenset(
+    {
+        OrgUnitKind.PROVINCE,
+        OrgUnitKind.CITY,
+        OrgUnitKind.DISTRICT,
+        OrgUnitKind.TOWN,
+        OrgUnitKind.COMMUNE,
+        OrgUnitKind.WARD,
+        OrgUnitKind.TOWNSHIP,
+    }
+)
+
+
 class OrgUnitQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date):
         return self.filter(
@@ -135,6 +150,16 @@ class OrgUnit(models.Model):
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
         )
+
+    @property
+    def is_administrative(self) -> bool:
+        """Whether the unit is an administrative unit (``ADMINISTRATIVE_KINDS``), not a body
+        inside one."""
+        return self.kind in ADMINISTRATIVE_KINDS
+
+    def open_throughout(self, first: datetime.date, last: datetime.date) -> bool:
+        """Whether the unit existed on every day from ``first`` to ``last`` (a whole period)."""
+        return not (self.valid_from and first < self.valid_from) and not self.ended_before(last)
 
     def ended_before(self, day: datetime.date) -> bool:
         """Whether the unit had ended before ``day``: nothing is written for it dated then

@@ -1,6 +1,7 @@
 """`kehoach export_dhis2_values --year Y [--plan CODE] [--mapping M] [-o FILE] [--metadata FILE]`.
 
-The plan's reported values of a year as a DHIS2 data value set, by DHIS2's rules
+The plan's own values of a year (reported values and register facts) as a DHIS2 data value
+set, by DHIS2's rules
 (:mod:`kehoach.exchange.dhis2_export`), and with ``--metadata`` the metadata package to import
 into DHIS2 first. What was left out (bodies that are not org units, values outside their
 unit's open dates) is said on stderr.
@@ -56,6 +57,18 @@ class Command(BaseCommand):
             self.stderr.write(
                 _("left out, not org units in DHIS2: %(units)s")
                 % {"units": ", ".join(sorted(left.not_org_units))}
+            )
+        if left.carried:
+            moves = "; ".join(
+                f"{unit} → {', '.join(sorted(to))}" for unit, to in sorted(left.carried.items())
+            )
+            self.stderr.write(
+                _(
+                    "sent under the org unit open through the whole period that holds them "
+                    "(a body's administrative unit, a merged unit's successor or the unit "
+                    "above): %(moves)s"
+                )
+                % {"moves": moves}
             )
         if left.outside_open_dates:
             self.stderr.write(
