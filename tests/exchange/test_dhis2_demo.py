@@ -117,8 +117,9 @@ def test_a_changed_register_fact_from_dhis2_is_refused_with_where_to_change_it(d
     summary = import_data_value_set(json.dumps(data).encode(), "changed.json", plan)
     assert summary.status == "ERROR"
     (conflict,) = summary.conflicts
-    assert conflict["errorCode"] == "E8000" and data["dataValues"][0]["dataElement"] in (
-        conflict["value"]
+    assert (
+        conflict["errorCode"] == "E8000"
+        and data["dataValues"][0]["dataElement"] in (conflict["value"])
     )
 
 
