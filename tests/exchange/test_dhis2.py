@@ -43,16 +43,17 @@ def test_it_exports_a_data_value_set_dhis2_accepts(values):
     jsonschema.validate(data, SCHEMA)
     assert data["dataElementIdScheme"] == data["orgUnitIdScheme"] == "CODE"
     found = {(d["dataElement"], d["orgUnit"]): d for d in data["dataValues"]}
-    assert found[("KEHOACH_CT1", "46")]["value"] == "0.05"  # 260m of 520bn, Σ/Σ, the admin code
-    assert found[("KEHOACH_CT5", "46")] == {
+    assert found[("KEHOACH_CT1", "H")]["value"] == "0.05"  # 260m of 520bn, Σ/Σ
+    assert "46" not in {d["orgUnit"] for d in data["dataValues"]}  # one code system: ours
+    assert found[("KEHOACH_CT5", "H")] == {
         "dataElement": "KEHOACH_CT5",
         "period": "2025",
-        "orgUnit": "46",
+        "orgUnit": "H",
         "value": "1",
     }
     assert found[("KEHOACH_CT1", "X01")]["value"] == "0.05"
     assert all(isinstance(d["value"], str) for d in data["dataValues"])
-    assert ("KEHOACH_CT3", "46") not in found  # no key product: no value, never a 0
+    assert ("KEHOACH_CT3", "H") not in found  # no key product: no value, never a 0
     assert ("KEHOACH_CT1", "X02") not in found
 
 
@@ -89,7 +90,7 @@ def test_it_reimports_its_export_losslessly_and_once(values, tmp_path):
     call_command("import_dhis2", str(path), stdout=out)
     assert f"dataValues: {len(exported['dataValues'])} created" in out.getvalue()
     assert export_stored()["dataValues"] == exported["dataValues"]
-    h = ExternalValue.objects.get(data_element="KEHOACH_CT1", org_unit="46")
+    h = ExternalValue.objects.get(data_element="KEHOACH_CT1", org_unit="H")
     assert (h.unit.code, h.indicator, h.period) == ("H", "CT1", "2025")
     before = list(ExternalValue.objects.values())
     out = io.StringIO()
@@ -224,3 +225,15 @@ def test_computed_values_come_with_elements_marked_not_to_be_aggregated(values, 
     kinds = dict(OrgUnit.objects.values_list("code", "kind"))
     assert all(kinds[u["code"]] not in ("department", "organisation")
                for u in package["organisationUnits"])  # fmt: skip
+
+
+def test_it_sends_no_value_dhis2_would_refuse_for_its_unit(values):
+    import datetime
+
+    OrgUnit.objects.filter(code="X01").update(valid_to=datetime.date(2025, 6, 30))
+    BudgetLine.objects.create(org_unit=values.units["KTHT"], year=2025, kind="total", amount=1)
+    data = _export("--year", "2025")
+    units = {d["orgUnit"] for d in data["dataValues"]}
+    assert "H" in units
+    assert "X01" not in units  # closed on 30/6: DHIS2 refuses its 2025 (E8031)
+    assert "KTHT" not in units  # an office is no org unit in DHIS2

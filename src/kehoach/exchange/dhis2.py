@@ -1,11 +1,15 @@
 """DHIS2 interoperability: indicator values out as a ``dataValueSets`` file, and back in.
 
 Export (``kehoach export_dhis2 --year Y``): every computed indicator value of the plan
-(``metrics.engine.compute_all``, read only) for each unit existing in that year, as DHIS2's
-documented JSON ``{"dataValues": [{"dataElement", "period", "orgUnit", "value"}]}``: the period
-is the year ("2025"), the value a string (as DHIS2 writes it), the data element the
-indicator's code through the mapping (default ``KEHOACH_<code>``: ``KEHOACH_CT1``), the org unit
-the unit's administrative code (QĐ 19/2025/QĐ-TTg) or else its code, through the mapping. The
+(``metrics.engine.compute_all``, read only) for each administrative unit open through the
+whole year (DHIS2 refuses a period outside a unit's open dates: E8031; offices and other
+bodies are no org units), as DHIS2's documented JSON
+``{"dataValues": [{"dataElement", "period", "orgUnit", "value"}]}``: the period is the year
+("2025"), the value a string (as DHIS2 writes it), the data element the indicator's code
+through the mapping (default ``KEHOACH_<code>``: ``KEHOACH_CT1``), the org unit its code
+through the mapping: one code system, that of the metadata (``export_dhis2 --metadata``). Each
+value is already its subtree's total, so the metadata marks the elements not to aggregate;
+what DHIS2 should add up itself is ``export_dhis2_values``. The
 file says ``dataElementIdScheme``/``orgUnitIdScheme`` ``CODE`` (DHIS2 then matches the codes
 of its metadata) unless the mapping gives UIDs. Missing values are left out, never written as 0.
 The file is checked against ``schema/dhis2-datavalueset.schema.json`` before it is written.
@@ -40,7 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehoach.lib.problems import InvalidFile, Problem, schema_problems
-from kehoach.orgunits.models import OrgUnit
+from kehoach.orgunits.models import ADMINISTRATIVE_KINDS, OrgUnit
 
 from .dhis2_numbers import check_value
 from .interchange import read_file
@@ -88,8 +92,8 @@ class Mapping:
     def data_element(self, indicator: str) -> str:
         return self.data_elements.get(indicator, PREFIX + indicator)
 
-    def org_unit(self, code: str, admin_code: str) -> str:
-        return self.org_units.get(code) or admin_code or code
+    def org_unit(self, code: str) -> str:
+        return self.org_units.get(code) or code
 
 
 def value_text(value: Decimal) -> str:
@@ -106,18 +110,19 @@ def export_dhis2(plan, year: int, mapping: Mapping | None = None) -> dict:
     from kehoach.metrics.engine import compute_all
 
     mapping = mapping or Mapping()
-    existing = OrgUnit.objects.valid_during(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-    admin_codes = dict(existing.values_list("code", "admin_code"))
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    units = OrgUnit.objects.filter(kind__in=ADMINISTRATIVE_KINDS).valid_during(first, last)
+    sent = {u.code for u in units if u.open_throughout(first, last)}
     problems = mapping_problems(
-        mapping, list(plan.indicators.values_list("code", flat=True)), list(admin_codes)
+        mapping, list(plan.indicators.values_list("code", flat=True)), sorted(sent)
     )
     if problems:
         raise InvalidFile("mapping", problems)
     values = []
     for code, by_year in compute_all(plan, [year]).items():
-        if code not in admin_codes:
-            continue  # the unit did not exist that year
-        org_unit = mapping.org_unit(code, admin_codes[code])
+        if code not in sent:
+            continue  # a body, or a unit DHIS2 would refuse for the year (E8031)
+        org_unit = mapping.org_unit(code)
         for v in by_year.get(year, []):
             if v.value is None:
                 continue
