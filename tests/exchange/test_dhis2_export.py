@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from kehoach.exchange.dhis2 import UID, Mapping
 from kehoach.exchange.dhis2_export import export_metadata, export_values
@@ -151,3 +152,15 @@ def test_the_command_writes_the_values_and_the_metadata(plan, tmp_path):
     with pytest.raises(CommandError, match="'x'"):
         call_command("export_dhis2_values", "--year", "2025", "--plan", "YT-2025",
                      "--mapping", str(mapping), stdout=io.StringIO())  # fmt: skip
+
+
+def test_a_value_held_for_another_unit_is_compared_not_stored(plan):
+    data, _left = export_values(plan, 2025)
+    for v in data["dataValues"]:
+        if (v["dataElement"], v["orgUnit"]) == ("TRE5", "T"):
+            v["value"] = "8"  # DHIS2's copy of the Sở's 7, changed there
+    with translation.override("en"):
+        summary = import_data_value_set(json.dumps(data).encode(), "back.json", plan, Mapping())
+    (conflict,) = summary.conflicts
+    assert "holds the values of SYT" in conflict["value"] and "'8'" in conflict["value"]
+    assert not DataValue.objects.filter(org_unit__code="T", element__code="TRE5").exists()

@@ -8,15 +8,30 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from kehoach.lib import bulkinsert
+
 from . import context
 from .models import AuditEntry, AuditHead
 
+_SCALARS = (str, int, float, bool, type(None))
+_ENCODER = DjangoJSONEncoder()
+
 
 def plain(values: dict | None) -> dict | None:
-    """Field values as JSON-safe plain data (dates as ISO text, decimals as text)."""
+    """Field values as JSON-safe plain data (dates as ISO text, decimals as text): what a JSON
+    round trip through ``DjangoJSONEncoder`` gives. A flat dict of scalars (a row's values) is
+    converted directly, without the round trip."""
     if values is None:
         return None
-    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+    out = {}
+    for name, value in values.items():
+        if isinstance(value, _SCALARS) and not (isinstance(value, float) and value != value):
+            out[name] = value
+        elif isinstance(value, (dict, list, tuple, float)):
+            return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+        else:
+            out[name] = _ENCODER.default(value)  # date, datetime, Decimal, UUID, lazy text
+    return out
 
 
 def _now() -> datetime.datetime:
@@ -104,6 +119,6 @@ def _append(pending, *, user=None, at=None, batch_size: int = 1000) -> list[Audi
         if len(entries) == 1:
             entries[0].save()
         else:
-            AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+            bulkinsert.insert(AuditEntry, entries, batch=batch_size)
         head.move_to(seq, last_hash)
     return entries

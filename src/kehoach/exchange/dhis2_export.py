@@ -113,11 +113,13 @@ def _unit_id(mapping: Mapping, unit: OrgUnit) -> str:
     return mapping.org_units.get(unit.code, unit.code)
 
 
-def _pieces(plan: Plan, year: int, units: _Units) -> list[_Piece]:
-    """The plan's reported values of ``year`` and the register facts its indicators read,
-    each unit's own."""
+def _pieces(plan: Plan, year: int, units: _Units, unit_ids: set[int] | None = None) -> list[_Piece]:
+    """The plan's reported values of ``year`` (only those of ``unit_ids`` when given) and the
+    register facts its indicators read (every unit's), each unit's own."""
     pieces = []
     rows = DataValue.objects.filter(element__plan=plan, year=year).select_related("element")
+    if unit_ids is not None:
+        rows = rows.filter(org_unit_id__in=sorted(unit_ids))
     for row in rows.order_by("element__order", "period", "pk"):
         element = row.element
         yes_no = element.type == DataElement.Type.YES_NO
@@ -130,12 +132,14 @@ def _pieces(plan: Plan, year: int, units: _Units) -> list[_Piece]:
     return pieces
 
 
-def _held(plan: Plan, year: int, units: _Units) -> tuple[dict, Left]:
+def _held(
+    plan: Plan, year: int, units: _Units, unit_ids: set[int] | None = None
+) -> tuple[dict, Left]:
     """Each value to send, keyed (element code, holding unit id, period) with the pieces it
     is made of, and what was left out."""
     left = Left()
     held: dict[tuple[str, int, str], list[_Piece]] = defaultdict(list)
-    for piece in _pieces(plan, year, units):
+    for piece in _pieces(plan, year, units, unit_ids):
         period = ours.parse_period(piece.period)
         holder = units.holder(piece.unit, period.first_day, period.last_day)
         if holder is None or (holder.pk != piece.unit.pk and not piece.additive):
@@ -159,9 +163,26 @@ def held_texts(plan: Plan, year: int) -> dict[tuple[str, str, str], tuple[str, l
     """The values of ``year`` sent that are not their unit's own stored value: register facts,
     and values a unit holds for others (``_Units.holder``), as (element code, org unit code,
     period) -> (value text, the units whose values it holds). An import compares DHIS2's copy
-    with them and does not store it (it would count twice)."""
+    with them and does not store it (it would count twice).
+
+    Only the units that may send or hold such a value are read: those that are not an
+    administrative unit open all year, and the units their values may go to."""
     units = _Units()
-    held, _left = _held(plan, year, units)
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    involved: set[int] = set()
+    stack = [
+        u.pk
+        for u in units.by_pk.values()
+        if not (u.is_administrative and u.open_throughout(first, last))
+    ]
+    while stack:  # and every unit their values may go to: successors and parents, onwards
+        pk = stack.pop()
+        if pk in involved or pk not in units.by_pk:
+            continue
+        involved.add(pk)
+        unit = units.by_pk[pk]
+        stack.extend(p for p in (unit.successor_id, unit.parent_id) if p)
+    held, _left = _held(plan, year, units, involved)
     out = {}
     for (code, unit_pk, period), pieces in held.items():
         others = sorted({p.unit.code for p in pieces if p.unit.pk != unit_pk})

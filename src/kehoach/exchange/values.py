@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehoach.audit import signals as audit
+from kehoach.lib import bulkinsert
 from kehoach.lib.periods import (
     HALF_YEARLY,
     MONTHLY,
@@ -93,29 +94,33 @@ def value_problem(element: DataElement, raw: Any) -> str | None:
 
     integer: whole numbers; number: any number; percent: 0 to 100; yes_no: 1 or 0 (true and
     false are read as 1 and 0). At most 18 digits before the point and 6 after."""
-    wrong = {
-        Type.INTEGER: _("%(element)s takes whole numbers; %(value)s is not one"),
-        Type.NUMBER: _("%(element)s takes numbers; %(value)s is not one"),
-        Type.PERCENT: _("%(element)s takes a percentage from 0 to 100; %(value)s is not one"),
-        Type.YES_NO: _("%(element)s takes yes or no (1 or 0, true or false); %(value)s is not one"),
-    }[Type(element.type)]
-    args = {"element": element.code, "value": json.dumps(raw, ensure_ascii=False)}
     found = number(raw)
     if found is None or (isinstance(raw, bool) and element.type != Type.YES_NO):
-        return wrong % args
+        return _wrong_value(element, raw)
     whole = found == found.to_integral_value()
     if (
         (element.type == Type.INTEGER and not whole)
         or (element.type == Type.PERCENT and not 0 <= found <= 100)
         or (element.type == Type.YES_NO and found not in (0, 1))
     ):
-        return wrong % args
+        return _wrong_value(element, raw)
+    args = {"value": json.dumps(raw, ensure_ascii=False)}
     if abs(found) >= LIMIT:
         return _("%(value)s is too large: at most 18 digits before the decimal point") % args
     exponent = found.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -PLACES:
         return _("%(value)s has more than 6 decimal places") % args
     return None
+
+
+def _wrong_value(element: DataElement, raw: Any) -> str:
+    wrong = {
+        Type.INTEGER: _("%(element)s takes whole numbers; %(value)s is not one"),
+        Type.NUMBER: _("%(element)s takes numbers; %(value)s is not one"),
+        Type.PERCENT: _("%(element)s takes a percentage from 0 to 100; %(value)s is not one"),
+        Type.YES_NO: _("%(element)s takes yes or no (1 or 0, true or false); %(value)s is not one"),
+    }[Type(element.type)]
+    return wrong % {"element": element.code, "value": json.dumps(raw, ensure_ascii=False)}
 
 
 # ---------------------------------------------------------------- checks and changes
@@ -334,15 +339,14 @@ def apply_values(changes: ValueChanges) -> None:
             comment=comment,
         )
 
-    created = DataValue.objects.bulk_create(
-        [instance(w, w.value, w.comment) for w in changes.creates], batch_size=BATCH
-    )
-    if any(obj.pk is None for obj in created):  # a database that does not return ids
+    created = [instance(w, w.value, w.comment) for w in changes.creates]
+    bulkinsert.insert(DataValue, created)  # thousands at a time: no bulk_create per-row cost
+    if created:  # their ids, for the audit: one query
         ids = {
             (e, u, p): pk
-            for pk, e, u, p in DataValue.objects.filter(
-                element__in={obj.element_id for obj in created}
-            ).values_list("pk", "element_id", "org_unit_id", "period")
+            for pk, e, u, p in DataValue.objects.order_by()
+            .filter(element__in={obj.element_id for obj in created})
+            .values_list("pk", "element_id", "org_unit_id", "period")
         }
         for obj in created:
             obj.pk = ids[(obj.element_id, obj.org_unit_id, obj.period)]

@@ -136,15 +136,20 @@ def parse_period(text: object) -> Period:
     year = int(match[1])
     half, quarter, month = match[2], match[3], match[4]
     if half is not None:
-        kind, index, problem = HALF_YEARLY, half, _("%(value)r: a year has two halves, S1 and S2")
+        kind, index = HALF_YEARLY, half
     elif quarter is not None:
-        kind, index, problem = QUARTERLY, quarter, _("%(value)r: a year has quarters Q1 to Q4")
+        kind, index = QUARTERLY, quarter
     elif month is not None:
-        kind, index, problem = MONTHLY, month, _("%(value)r: a month is 01 to 12")
+        kind, index = MONTHLY, month
     else:
         return Period(YEARLY, year, 1)
     number = int(index)
     if not 1 <= number <= PER_YEAR[kind] or len(index) != (2 if kind == MONTHLY else 1):
+        problem = {
+            HALF_YEARLY: _("%(value)r: a year has two halves, S1 and S2"),
+            QUARTERLY: _("%(value)r: a year has quarters Q1 to Q4"),
+            MONTHLY: _("%(value)r: a month is 01 to 12"),
+        }[kind]
         raise InvalidPeriod(problem % {"value": text})
     return Period(kind, year, number)
 
