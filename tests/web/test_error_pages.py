@@ -74,3 +74,9 @@ def test_it_answers_a_crash_in_english_when_the_user_chose_english(monkeypatch, 
     response = client.get("/healthz")
     assert response.status_code == 500
     assert "The system ran into an error" in response.content.decode()
+
+
+def test_it_answers_the_browsers_favicon_request_with_the_sites_icon(client, default_plan):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+    assert 'rel="icon"' in client.get("/khong-co-trang-nay/").content.decode()

@@ -11,13 +11,20 @@ from .models import ReportingPeriod
 
 
 def default_plan(code: str | None = None) -> Plan:
-    code = code or DEFAULT_PLAN_CODE
-    try:
-        return Plan.objects.select_related("owner", "reporting_rule").get(code=code)
-    except Plan.DoesNotExist:
+    """The plan a command names (``--plan CODE``; default: the default plan, or the only plan
+    loaded); CommandError naming the plans that are loaded when there is none such."""
+    wanted = code or DEFAULT_PLAN_CODE
+    plans = Plan.objects.select_related("owner", "reporting_rule")
+    found = plans.filter(code=wanted).first()
+    if found is None and code is None and Plan.objects.count() == 1:
+        found = plans.get()
+    if found is None:
+        known = ", ".join(Plan.objects.order_by("code").values_list("code", flat=True)) or "—"
         raise CommandError(
-            _("No plan with code %s is loaded; run `kehoach setup` first.") % code
-        ) from None
+            _("No plan with code %(code)s (loaded plans: %(known)s). Run: kehoach setup")
+            % {"code": wanted, "known": known}
+        )
+    return found
 
 
 def period_for(plan: Plan, year: int | None) -> ReportingPeriod:

@@ -8,8 +8,7 @@ from kehoach.exchange.dhis2 import Mapping, export_dhis2
 from kehoach.exchange.dhis2_export import computed_metadata
 from kehoach.lib.output import write_output
 from kehoach.lib.problems import InvalidFile
-from kehoach.plans.models import Plan
-from kehoach.plans.planfile import DEFAULT_PLAN_CODE
+from kehoach.reporting.selection import default_plan
 
 
 class Command(BaseCommand):
@@ -27,9 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, year, output, plan, mapping, metadata=None, **options):
-        found = Plan.objects.filter(code=plan or DEFAULT_PLAN_CODE).first()
-        if found is None:
-            raise CommandError(_("No plan with code %(code)s. Run: kehoach setup") % {"code": plan})
+        found = default_plan(plan)
         try:
             read = Mapping.read(mapping)
             data = export_dhis2(found, year, read)

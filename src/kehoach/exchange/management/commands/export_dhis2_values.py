@@ -17,8 +17,7 @@ from kehoach.exchange.dhis2 import Mapping
 from kehoach.exchange.dhis2_export import export_metadata, export_values
 from kehoach.lib.output import write_output
 from kehoach.lib.problems import InvalidFile
-from kehoach.plans.models import Plan
-from kehoach.plans.planfile import DEFAULT_PLAN_CODE
+from kehoach.reporting.selection import default_plan
 
 
 class Command(BaseCommand):
@@ -39,9 +38,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, year, output, plan, mapping, metadata, **options):
-        found = Plan.objects.filter(code=plan or DEFAULT_PLAN_CODE).first()
-        if found is None:
-            raise CommandError(_("No plan with code %(code)s. Run: kehoach setup") % {"code": plan})
+        found = default_plan(plan)
         try:
             read = Mapping.read(mapping)
             data, left = export_values(found, year, read, name=mapping or "mapping")

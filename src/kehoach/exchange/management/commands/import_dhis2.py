@@ -3,8 +3,7 @@ from django.utils.translation import gettext as _
 
 from kehoach.exchange.dhis2 import Mapping, import_dhis2
 from kehoach.lib.problems import InvalidFile
-from kehoach.plans.models import Plan
-from kehoach.plans.planfile import DEFAULT_PLAN_CODE
+from kehoach.reporting.selection import default_plan
 
 
 class Command(BaseCommand):
@@ -24,9 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, dry_run, plan, mapping, **options):
-        found = Plan.objects.filter(code=plan or DEFAULT_PLAN_CODE).first()
-        if found is None:
-            raise CommandError(_("No plan with code %(code)s. Run: kehoach setup") % {"code": plan})
+        found = default_plan(plan)
         try:
             outcome = import_dhis2(file, found, mapping=Mapping.read(mapping), dry_run=dry_run)
         except InvalidFile as exc:

@@ -16,8 +16,7 @@ from kehoach.audit.context import acting
 from kehoach.exchange.dhis2 import Mapping
 from kehoach.exchange.dhis2_import import import_data_value_set
 from kehoach.lib.problems import InvalidFile
-from kehoach.plans.models import Plan
-from kehoach.plans.planfile import DEFAULT_PLAN_CODE
+from kehoach.reporting.selection import default_plan
 
 
 class Command(BaseCommand):
@@ -38,9 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, file, plan, mapping, dry_run, format, **options):
-        found = Plan.objects.filter(code=plan or DEFAULT_PLAN_CODE).first()
-        if found is None:
-            raise CommandError(_("No plan with code %(code)s. Run: kehoach setup") % {"code": plan})
+        found = default_plan(plan)
         try:
             data = Path(file).read_bytes()
             with acting(via=f"import {Path(file).name}"):

@@ -14,8 +14,7 @@ from kehoach.audit.context import acting
 from kehoach.exchange.dhis2 import Mapping
 from kehoach.exchange.dhis2_client import Client, DHIS2Error, pull
 from kehoach.lib.problems import InvalidFile
-from kehoach.plans.models import Plan
-from kehoach.plans.planfile import DEFAULT_PLAN_CODE
+from kehoach.reporting.selection import default_plan
 
 
 class Command(BaseCommand):
@@ -37,9 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, url, token, year, data_set, org_unit, plan, mapping, dry_run,
                **options):  # fmt: skip
-        found = Plan.objects.filter(code=plan or DEFAULT_PLAN_CODE).first()
-        if found is None:
-            raise CommandError(_("No plan with code %(code)s. Run: kehoach setup") % {"code": plan})
+        found = default_plan(plan)
         try:
             with acting(via=f"pull {url}"):
                 summary = pull(Client(url, token), found, year, data_set, org_unit,

@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from kehoach.exchange.dhis2 import Mapping
 from kehoach.exchange.dhis2_client import Client, DHIS2Error, push
 from kehoach.lib.problems import InvalidFile
-from kehoach.plans.models import Plan
-from kehoach.plans.planfile import DEFAULT_PLAN_CODE
+from kehoach.reporting.selection import default_plan
 
 
 class Command(BaseCommand):
@@ -28,9 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, url, token, year, plan, mapping, **options):
-        found = Plan.objects.filter(code=plan or DEFAULT_PLAN_CODE).first()
-        if found is None:
-            raise CommandError(_("No plan with code %(code)s. Run: kehoach setup") % {"code": plan})
+        found = default_plan(plan)
         try:
             answers = push(Client(url, token), found, year, Mapping.read(mapping))
         except (DHIS2Error, InvalidFile) as exc:

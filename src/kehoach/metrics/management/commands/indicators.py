@@ -11,8 +11,7 @@ from kehoach.metrics import engine
 from kehoach.metrics.labels import format_target, format_value, status_label
 from kehoach.orgunits.models import OrgUnit
 from kehoach.plans import scope
-from kehoach.plans.models import Plan
-from kehoach.plans.planfile import DEFAULT_PLAN_CODE
+from kehoach.reporting.selection import default_plan
 
 NAME_WIDTH = 48
 
@@ -56,10 +55,7 @@ class Command(BaseCommand):
         parser.add_argument("--plan", default=None, help=_("plan code (default: the default plan)"))
 
     def handle(self, *args, year, unit, format, plan, **options):
-        code = plan or DEFAULT_PLAN_CODE
-        found = Plan.objects.filter(code=code).first()
-        if found is None:
-            raise CommandError(_("No plan with code %(code)s. Run: kehoach setup") % {"code": code})
+        found = default_plan(plan)
         year = year if year is not None else timezone.localdate().year
         if unit is None:
             owner = scope.owner_in(found, year)

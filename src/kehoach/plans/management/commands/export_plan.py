@@ -1,8 +1,8 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from kehoach.plans.models import Plan
-from kehoach.plans.planfile import DEFAULT_PLAN_CODE, dump, export_plan
+from kehoach.plans.planfile import dump, export_plan
+from kehoach.reporting.selection import default_plan
 
 
 class Command(BaseCommand):
@@ -13,16 +13,5 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["yaml", "json"], default="yaml")
 
     def handle(self, *args, plan, format, **options):
-        code = plan or DEFAULT_PLAN_CODE
-        try:
-            found = Plan.objects.get(code=code)
-        except Plan.DoesNotExist:
-            if plan is None and Plan.objects.count() == 1:
-                found = Plan.objects.get()
-            else:
-                known = ", ".join(Plan.objects.values_list("code", flat=True)) or "—"
-                raise CommandError(
-                    _("No plan with code %(code)s (loaded plans: %(known)s).")
-                    % {"code": code, "known": known}
-                ) from None
+        found = default_plan(plan)
         self.stdout.write(dump(export_plan(found), format), ending="")
