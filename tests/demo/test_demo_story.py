@@ -173,7 +173,8 @@ def test_the_story_travels_in_the_interchange_file_and_to_dhis2(plan, tmp_path):
     dvs = json.loads(path.read_text(encoding="utf-8"))
     jsonschema.validate(dvs, json.loads(DHIS2_SCHEMA.read_text(encoding="utf-8")))
     units = {d["orgUnit"] for d in dvs["dataValues"]}
-    assert "XSM" in units and "46" in units and "X01" not in units  # X01 ended in 2025
+    assert "XSM" in units and "HUE" in units and "X01" not in units  # X01 ended in 2025
+    assert "46" not in units  # one code system: ours, not HUE's administrative code
     try:
         call_command("import_dhis2", str(path), stdout=io.StringIO())
         assert ExternalValue.objects.count() == len(dvs["dataValues"])
