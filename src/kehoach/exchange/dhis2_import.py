@@ -40,6 +40,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kehoach.lib import periods as ours
+from kehoach.lib.gcpause import gc_paused
 from kehoach.lib.problems import format_path
 from kehoach.lib.reasons import translated
 from kehoach.orgunits.models import OrgUnit
@@ -329,6 +330,13 @@ def import_data_value_set(
     data: bytes, filename: str, plan: Plan, mapping: Mapping | None = None, *, dry_run: bool = False
 ) -> Summary:
     """Check a DHIS2 data value set whole and store its values (see the module docstring)."""
+    with gc_paused():  # tens of thousands of rows made at once
+        return _import(data, filename, plan, mapping, dry_run)
+
+
+def _import(
+    data: bytes, filename: str, plan: Plan, mapping: Mapping | None, dry_run: bool
+) -> Summary:
     summary = Summary(dry_run=dry_run)
     raw = read_data_value_set(data, filename)
     entries = check_values(raw, plan, mapping or Mapping(), summary)

@@ -35,12 +35,10 @@ gives CT5 = 0 (``not_achieved``), a year with no records at all gives ``no_data`
 from __future__ import annotations
 
 import dataclasses
-import gc
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
-from contextlib import contextmanager
 from decimal import Decimal
 from functools import partial
 from itertools import repeat
@@ -49,6 +47,7 @@ from operator import add, itemgetter
 from django.db import connections, router
 from django.utils.translation import gettext as _
 
+from kehoach.lib.gcpause import gc_paused
 from kehoach.metrics import core, reported
 from kehoach.metrics import facts as F
 from kehoach.metrics.formulas import Values, formula_of, reads_of  # noqa: F401  (re-exported)
@@ -282,23 +281,6 @@ def judge_all(results) -> None:
 
 
 # --- Evaluation ------------------------------------------------------------------------------
-
-
-@contextmanager
-def _gc_paused():
-    """No cyclic garbage collection while hundreds of thousands of acyclic rows and results
-    are made: each collection would walk them all again, for nothing. Afterwards they are
-    moved to the oldest generation (``gc.freeze`` then ``gc.unfreeze``: two list splices), so
-    the next young collection does not walk them either."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 class _Units:
@@ -553,7 +535,7 @@ def compute_all(
     units = _Units(F.unit_rows(using))
     wanted, span = _years(plan, years)
     order = list(units.tree)
-    with _gc_paused():
+    with gc_paused():
         own = F.load_arrays(plan, span, using=using)
         return _evaluate(plan, units, own, order, order, wanted, span, using)
 
