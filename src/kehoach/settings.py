@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "kehoach.metrics",
     "kehoach.exchange",
     "kehoach.reporting",
+    "kehoach.followup",
     "kehoach.audit",
     "kehoach.backups",
     "kehoach.web",

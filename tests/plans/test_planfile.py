@@ -92,6 +92,11 @@ def _problems(tmp_path, data) -> str:
         (lambda d: d.update(start_date="2022-02-30"), "start_date", "2022-02-30"),
         (lambda d: d["period"].update({"to": 2019}), "period.to", ""),
         (lambda d: d.update(colour="red"), "(gốc)", "colour"),
+        (
+            lambda d: d["task_groups"][0]["tasks"][1].update(due="cuối năm"),
+            "task_groups[0].tasks[1].due",
+            "không phải thời hạn",
+        ),
     ],
 )
 def test_it_names_the_problem_and_loads_nothing(db, tmp_path, plan_data, change, where, what):
@@ -138,3 +143,14 @@ def test_it_normalises_decomposed_text_to_nfc(db, plan_data):
     plan = load_plan(plan_data)
     assert unicodedata.is_normalized("NFC", plan.title)
     assert not unicodedata.is_normalized("NFC", plan_data["title"])
+
+
+def test_it_keeps_a_task_due_date_in_its_canonical_form(db, plan_data):
+    plan_data["task_groups"][0]["tasks"][0]["due"] = "Quý II/2026"
+    plan_data["task_groups"][0]["tasks"][1]["due"] = "thường xuyên"
+    plan = load_plan(plan_data)
+    assert plan.tasks.get(code="1.1").due == "2026Q2"
+    exported = export_plan(plan)
+    assert exported["task_groups"][0]["tasks"][0]["due"] == "2026Q2"
+    assert exported["task_groups"][0]["tasks"][1]["due"] == "ongoing"
+    assert "due" not in exported["task_groups"][1]["tasks"][0]  # none given, none written

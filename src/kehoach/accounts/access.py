@@ -12,6 +12,7 @@ Who does what (on a unit they can see):
     edit_registers        the unit's clerk or head for their own unit; the lead office for any
     build_report          the lead office
     load_plan             the lead office
+    assign_task           the lead office and the leadership (a one-off task, to any unit)
     (admin may do everything)
 A role held through a unit that has ended gives no right to change anything (the unit's
 duties passed to its successor): its users read, and are told who carries on.
@@ -46,6 +47,7 @@ REVIEW_REPORT = "review_report"
 EDIT_REGISTERS = "edit_registers"
 BUILD_REPORT = "build_report"
 LOAD_PLAN = "load_plan"
+ASSIGN_TASK = "assign_task"
 
 ACTIONS = {
     VIEW: {Role.CLERK, Role.HEAD, Role.LEAD_OFFICE, Role.LEADERSHIP},
@@ -55,13 +57,20 @@ ACTIONS = {
     EDIT_REGISTERS: {Role.CLERK, Role.HEAD, Role.LEAD_OFFICE},
     BUILD_REPORT: {Role.LEAD_OFFICE},
     LOAD_PLAN: {Role.LEAD_OFFICE},
+    ASSIGN_TASK: {Role.LEAD_OFFICE, Role.LEADERSHIP},
 }
 OWN_UNIT_ONLY = {EDIT_REPORT, SUBMIT_REPORT}  # not even the units below one's own
-ANY_UNIT = {REVIEW_REPORT, BUILD_REPORT, LOAD_PLAN}  # the role is enough, on any unit seen
+ANY_UNIT = {
+    REVIEW_REPORT,
+    BUILD_REPORT,
+    LOAD_PLAN,
+    ASSIGN_TASK,
+}  # the role is enough, on any unit seen
 # A role held through a unit that has ended (merged, abolished) no longer gives these: the
 # unit's duties passed to its successor, and so do its users' rights. Reading stays.
 WHILE_UNIT_EXISTS = {
-    EDIT_REPORT, SUBMIT_REPORT, REVIEW_REPORT, EDIT_REGISTERS, BUILD_REPORT, LOAD_PLAN
+    EDIT_REPORT, SUBMIT_REPORT, REVIEW_REPORT, EDIT_REGISTERS, BUILD_REPORT, LOAD_PLAN,
+    ASSIGN_TASK,
 }  # fmt: skip
 
 

@@ -48,6 +48,8 @@ AUDITED = [
     "reporting.TaskEntry",
     "reporting.Transition",
     "reporting.Attachment",
+    "followup.Assignment",
+    "followup.Progress",
     "reporting.DataValue",
 ]
 SKIP_FIELDS = {"updated_at", "created_at", "search_text"}

@@ -23,6 +23,7 @@ from kehoach.reporting.assignment import assign_from_plan
 from . import units as demo_units
 from .records import build_records
 from .reports import build_reports
+from .tasks import build_tasks
 
 
 @dataclass(frozen=True)
@@ -172,4 +173,5 @@ def _build_demo(password: str) -> list[Login]:
         }
         plan.refresh_from_db()
         build_reports(plan, reviewers)
+        build_tasks(plan, reviewers)
     return logins

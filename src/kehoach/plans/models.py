@@ -332,6 +332,12 @@ class Task(models.Model):
         help_text=_("As the plan names it; matched to the owner's units by name."),
     )
     coordinating = models.JSONField(_("coordinating units"), default=list, blank=True)
+    due = models.CharField(
+        _("due"),
+        max_length=16,
+        blank=True,
+        help_text=_('A day, a quarter, a year or "thường xuyên"; empty: no deadline.'),
+    )
 
     class Meta:
         verbose_name = _("task")

@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 
 from kehoach.audit import bulk as audit_bulk
 from kehoach.audit.context import acting
+from kehoach.lib import duedates
 from kehoach.lib.problems import InvalidFile, Problem, read_text, schema_problems
+from kehoach.lib.reasons import translated
 from kehoach.metrics import expressions
 from kehoach.metrics.facts import REGISTER_FACTS
 from kehoach.orgunits.models import OrgUnitKind
@@ -141,6 +143,14 @@ def _date_problem(value: str | None, path: tuple) -> list[Problem]:
     return []
 
 
+def _due_problem(value: str | None, path: tuple) -> list[Problem]:
+    try:
+        duedates.parse_due(value)
+    except duedates.DueDateError as exc:
+        return [Problem(path, translated(exc.reason))]
+    return []
+
+
 def _semantic_problems(data: dict) -> list[Problem]:
     problems: list[Problem] = []
     period = data["period"]
@@ -171,6 +181,7 @@ def _semantic_problems(data: dict) -> list[Problem]:
             if task_codes[task["code"]] > 1:
                 msg = _("%(value)r appears more than once") % {"value": task["code"]}
                 problems.append(Problem(("task_groups", i, "tasks", j, "code"), msg))
+            problems += _due_problem(task.get("due"), ("task_groups", i, "tasks", j, "due"))
     problems += _duplicates(
         data.get("funding", {}).get("sources", []), "code", ("funding", "sources")
     )
@@ -315,6 +326,12 @@ def _reported_value_problems(data: dict) -> list[Problem]:
 
 def _dec(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
+
+
+def _due_text(value: str | None) -> str:
+    """A due date in its canonical text ("thường xuyên" → "ongoing"); empty when none."""
+    due = duedates.parse_due(value)
+    return due.text if due else ""
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -481,6 +498,7 @@ def _load_plan(data: dict) -> Plan:
                 "text": t["text"],
                 "lead": t["lead"],
                 "coordinating": list(t.get("coordinating", [])),
+                "due": _due_text(t.get("due")),
             }
             for g in data["task_groups"]
             for j, t in enumerate(g["tasks"])
@@ -650,6 +668,7 @@ def export_plan(plan: Plan) -> dict:
                         "text": t.text,
                         "lead": t.lead,
                         "coordinating": list(t.coordinating),
+                        **({"due": t.due} if t.due else {}),
                     }
                     for t in tasks_by_group.get(g.pk, [])
                 ],

@@ -96,6 +96,12 @@ class UnitPlanTask(models.Model):
     actions = models.TextField(_("the unit's actions"), blank=True)
     starts_on = models.DateField(_("from"), null=True, blank=True)
     ends_on = models.DateField(_("to"), null=True, blank=True)
+    due = models.CharField(
+        _("due"),
+        max_length=16,
+        blank=True,
+        help_text=_("The unit's own due date for the task; empty: the plan's."),
+    )
 
     class Meta:
         verbose_name = _("task carried")

@@ -1,4 +1,5 @@
-"""Reminders: units whose report is due within N days or late, and a summary to the lead office.
+"""Reminders: units whose report is due within N days or late, and a summary to the lead office;
+then the tasks due or overdue (``followup.reminders``), in the same run.
 
 Safe to run twice: a reminder is recorded (period, unit, kind, day) before its mail goes out,
 under a unique constraint, so a second run the same day sends nothing twice. A mail that fails
@@ -94,7 +95,10 @@ def send_reminders(*, days: int = 7, dry_run: bool = False, now=None) -> list[Me
             messages.append(
                 Message(Reminder.Kind.SUMMARY, lead.code, tuple(recipients), subject, body, sent)
             )
-    return messages
+    # Tasks due (T-7, T-1, T+1) go out in the same run; that module builds on this one.
+    from kehoach.followup.reminders import send_task_reminders
+
+    return messages + send_task_reminders(now=now, dry_run=dry_run)
 
 
 def _units(found):

@@ -87,7 +87,7 @@ def _carry_unit_plans(unit: OrgUnit, successor: OrgUnit, day, carried: Carried) 
             _task, created = UnitPlanTask.objects.get_or_create(
                 unit_plan=theirs,
                 task=upt.task,
-                defaults={"actions": upt.actions, "starts_on": day},
+                defaults={"actions": upt.actions, "starts_on": day, "due": upt.due},
             )
             if created:
                 carried.tasks.setdefault(successor.code, []).append(upt.task.code)

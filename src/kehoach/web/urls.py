@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("kehoach.web.registers")),
     path("", include("kehoach.web.documents")),
     path("", include("kehoach.web.plan_import")),
+    path("", include("kehoach.web.tasks")),
 ]
