@@ -41,3 +41,17 @@ def test_the_demo_shows_every_bucket(demo_once):
     total = _status(2026)["total"]
     for bucket in ("done_on_time", "done_late", "overdue"):
         assert total[bucket] >= 1, bucket
+
+
+def test_the_scorecard_ranks_every_reporting_unit_once(demo_once):
+    out = io.StringIO()
+    call_command("scorecard", "--year", "2026", "--format", "json", stdout=out)
+    found = json.loads(out.getvalue())
+    codes = [unit["org_unit"] for unit in found["units"]]
+    assert len(codes) == len(set(codes))
+    reporters = {unit["org_unit"] for unit in _status(2026)["units"]}
+    assert reporters <= set(codes)  # every unit with tasks due is ranked
+    assert {"XSM", "XDS", "XHA", "PMH"} <= set(codes)
+    assert not {"X01", "X02", "X03", "KTHT"} & set(codes)  # merged or ended: under successors
+    ranks = [unit["rank"] for unit in found["units"]]
+    assert ranks == sorted(ranks) and ranks[0] == 1

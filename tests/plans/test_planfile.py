@@ -97,6 +97,16 @@ def _problems(tmp_path, data) -> str:
             "task_groups[0].tasks[1].due",
             "không phải thời hạn",
         ),
+        (
+            lambda d: d.update(scorecard={"thresholds": {"green": 0.5, "yellow": 0.7}}),
+            "scorecard.thresholds.yellow",
+            "ngưỡng vàng",
+        ),
+        (
+            lambda d: d.update(scorecard={"weights": {"indicators": 0, "tasks": 0}}),
+            "scorecard.weights",
+            "trọng số",
+        ),
     ],
 )
 def test_it_names_the_problem_and_loads_nothing(db, tmp_path, plan_data, change, where, what):
@@ -154,3 +164,12 @@ def test_it_keeps_a_task_due_date_in_its_canonical_form(db, plan_data):
     assert exported["task_groups"][0]["tasks"][0]["due"] == "2026Q2"
     assert exported["task_groups"][0]["tasks"][1]["due"] == "ongoing"
     assert "due" not in exported["task_groups"][1]["tasks"][0]  # none given, none written
+
+
+def test_it_keeps_the_scorecard_settings(db, plan_data):
+    plan_data["scorecard"] = {
+        "weights": {"indicators": 2, "tasks": 1},
+        "thresholds": {"green": 0.9},
+    }
+    plan = load_plan(plan_data)
+    assert export_plan(plan)["scorecard"] == plan_data["scorecard"]

@@ -61,6 +61,10 @@ class Status(StrEnum):
 
 
 STATUSES = tuple(s.value for s in Status)
+# The status groups every reader asks (the scorecard, the red indicators that need words):
+GOOD = frozenset({Status.ACHIEVED, Status.ON_TRACK})  # achieved, or on the way to it
+RED = frozenset({Status.NOT_ACHIEVED, Status.OFF_TRACK})  # missed, or going to miss
+JUDGED = GOOD | RED | {Status.AT_RISK}  # a status against a target (not no_data, no_target)
 
 
 def to_decimal(x: object) -> Decimal:

@@ -29,6 +29,12 @@ class Plan(models.Model):
     signer_title = models.CharField(_("signer's title"), max_length=100, blank=True)
     signer_name = models.CharField(_("signer's name"), max_length=100, blank=True)
     funding_text = models.TextField(_("funding"), blank=True)
+    scorecard = models.JSONField(
+        _("scorecard settings"),
+        default=dict,
+        blank=True,
+        help_text=_("Weights and colour thresholds of the units' scorecard (plan file)."),
+    )
     owner = models.ForeignKey(
         "orgunits.OrgUnit",
         verbose_name=_("owner unit"),

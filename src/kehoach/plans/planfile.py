@@ -192,6 +192,19 @@ def _semantic_problems(data: dict) -> list[Problem]:
         msg = _("%r is not a day of the year") % data["reporting"]["deadline"]
         problems.append(Problem(("reporting", "deadline"), msg))
     problems += _duplicates(data["reporting"].get("duties", []), "code", ("reporting", "duties"))
+    problems += _scorecard_problems(data.get("scorecard", {}))
+    return problems
+
+
+def _scorecard_problems(scorecard: dict) -> list[Problem]:
+    problems = []
+    weights = scorecard.get("weights")
+    if weights is not None and weights and not any(weights.values()):
+        problems.append(Problem(("scorecard", "weights"), _("at least one weight must be above 0")))
+    thresholds = scorecard.get("thresholds", {})
+    if thresholds.get("yellow", 0) > thresholds.get("green", 1):
+        msg = _("the yellow threshold is above the green one")
+        problems.append(Problem(("scorecard", "thresholds", "yellow"), msg))
     return problems
 
 
@@ -392,6 +405,7 @@ def _load_plan(data: dict) -> Plan:
             "signer_title": signer.get("title", ""),
             "signer_name": signer.get("name", ""),
             "funding_text": funding.get("text", ""),
+            "scorecard": data.get("scorecard", {}),
         },
     )
     of_plan = {"plan": plan}
@@ -690,6 +704,7 @@ def export_plan(plan: Plan) -> dict:
                 {"code": d.code, "party": d.party, "text": d.text} for d in plan.duties.all()
             ],
         },
+        **({"scorecard": plan.scorecard} if plan.scorecard else {}),
         "recipients": [{"name": r.name, "note": r.note} for r in plan.recipients.all()],
     }
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("kehoach.web.documents")),
     path("", include("kehoach.web.plan_import")),
     path("", include("kehoach.web.tasks")),
+    path("", include("kehoach.web.scorecard")),
 ]
