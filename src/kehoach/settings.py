@@ -7,6 +7,9 @@ Environment variables:
     ALLOWED_HOSTS  comma-separated; default 127.0.0.1,localhost,[::1]
     HTTPS          true behind TLS: secure cookies, HSTS and redirect to https
     EMAIL_URL      smtp://user:pass@host:port (default: console backend)
+    SITE_URL       https://kehoach.example.gov.vn: links in emails and webhooks are absolute
+    KEHOACH_WEBHOOK_URL     notifications are also POSTed here as JSON (an SMS/Zalo gateway)
+    KEHOACH_WEBHOOK_SECRET  the HMAC-SHA256 key of their X-Kehoach-Signature header
     KEHOACH_AUDIT_KEY       the audit chain's HMAC key; else read from (or made in) the file
     KEHOACH_AUDIT_KEY_FILE  default .audit_key in the data directory (mode 0600; never in the
                             database, never in a backup: keep a copy of it apart)
@@ -69,6 +72,7 @@ INSTALLED_APPS = [
     "kehoach.exchange",
     "kehoach.reporting",
     "kehoach.followup",
+    "kehoach.notifications",
     "kehoach.audit",
     "kehoach.backups",
     "kehoach.web",
@@ -188,6 +192,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kehoach@localhost")
+SITE_URL = env.str("SITE_URL", default="")
+WEBHOOK_URL = env.str("KEHOACH_WEBHOOK_URL", default="")
+WEBHOOK_SECRET = env.str("KEHOACH_WEBHOOK_SECRET", default="")
 
 # Safe defaults whatever DEBUG says; HTTPS-only settings when served behind TLS.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,4 +1,5 @@
 from kehoach.accounts import access
+from kehoach.notifications.sending import unread_count
 
 
 def navigation(request):
@@ -9,4 +10,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}
-    return {"nav": {"review": access.may(user, access.REVIEW_REPORT)}}
+    return {
+        "nav": {
+            "review": access.may(user, access.REVIEW_REPORT),
+            "unread": unread_count(user),
+        }
+    }

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("kehoach.web.plan_import")),
     path("", include("kehoach.web.tasks")),
     path("", include("kehoach.web.scorecard")),
+    path("", include("kehoach.web.inbox")),
 ]
