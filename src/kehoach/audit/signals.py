@@ -40,6 +40,7 @@ AUDITED = [
     "plans.ReportingRule",
     "plans.Duty",
     "plans.Recipient",
+    "plans.ValidationRule",
     *(register.label for register in REGISTERS),  # every register of the catalogue
     "reporting.ReportingPeriod",
     "reporting.UnitPlan",
@@ -49,6 +50,7 @@ AUDITED = [
     "reporting.Transition",
     "reporting.Attachment",
     "reporting.DataValue",
+    "reporting.RuleExplanation",
 ]
 SKIP_FIELDS = {"updated_at", "created_at", "search_text"}
 
