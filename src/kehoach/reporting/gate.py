@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -117,7 +118,7 @@ def check_submission(report: UnitReport) -> None:
 
 
 @transaction.atomic
-def save_explanations(report: UnitReport, texts: Mapping[str, str], *, by=None) -> int:
+def save_explanations(report: UnitReport, texts: Mapping[str, str], *, by: Any = None) -> int:
     """Store the unit's explanations of the plan's rules (rule code → text) for ``report``;
     an empty text removes one. Refused (IllegalTransition) on a locked report, for a rule the
     plan does not have, or for a text too long. Returns how many changed."""

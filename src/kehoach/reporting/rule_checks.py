@@ -104,3 +104,66 @@ def violations(plan: Plan, year: int, org_units: Collection[int] | None = None) 
 def unit_violations(plan: Plan, org_unit_id: int, year: int) -> list[Found]:
     """The violations of one unit's values in ``year``."""
     return list(violations(plan, year, [org_unit_id]))
+
+
+@dataclass(frozen=True)
+class Row:
+    """A line of the rules report: a violation, its unit and the unit's explanation."""
+
+    org_unit: str
+    unit_name: str
+    found: Found
+    explanation: str
+
+
+def report_rows(plan: Plan, year: int, org_units: Collection[int] | None = None) -> list[Row]:
+    """Every violation of ``year`` (only ``org_units`` when given), ordered by unit code and
+    the rules' order, each with the explanation the unit wrote in its report; no cap."""
+    from kehoach.orgunits.models import OrgUnit
+
+    from .models import RuleExplanation
+
+    found = list(violations(plan, year, org_units))
+    ids = {f.org_unit_id for f in found}
+    units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=ids)}
+    explained = {
+        (unit, rule): text
+        for unit, rule, text in RuleExplanation.objects.filter(
+            report__period__plan=plan, report__period__year=year, report__org_unit_id__in=ids
+        ).values_list("report__org_unit_id", "rule_id", "text")
+    }
+    rows = [
+        Row(
+            units[f.org_unit_id].code,
+            units[f.org_unit_id].name,
+            f,
+            explained.get((f.org_unit_id, f.rule.pk), ""),
+        )
+        for f in found
+    ]
+    rows.sort(key=lambda r: (r.org_unit, r.found.rule.order))
+    return rows
+
+
+def report_payload(plan: Plan, year: int, rows: list[Row]) -> dict:
+    """The rules report as JSON (``kehoach validation_report --format json``)."""
+    from kehoach.metrics.engine import json_number
+
+    return {
+        "plan": plan.code,
+        "year": year,
+        "count": len(rows),
+        "violations": [
+            {
+                "org_unit": row.org_unit,
+                "rule": row.found.rule.code,
+                "name": row.found.rule.name,
+                "severity": row.found.rule.severity,
+                "left": json_number(row.found.left),
+                "right": json_number(row.found.right),
+                "message": row.found.text(),
+                "explanation": row.explanation,
+            }
+            for row in rows
+        ],
+    }
