@@ -662,6 +662,11 @@ class ReportSerializer(serializers.Serializer):
         ]
 
 
+class ExplanationSerializer(serializers.Serializer):
+    rule = serializers.CharField(max_length=32, help_text="A validation rule's code.")
+    text = CleanTextField(allow_blank=True, help_text="Why the values break it; empty: none.")
+
+
 class ReportDraftSerializer(serializers.Serializer):
     """Save a draft: the version you loaded, and what changed."""
 
@@ -673,6 +678,9 @@ class ReportDraftSerializer(serializers.Serializer):
         many=True,
         required=False,
         help_text="Tasks to write; fields left out keep their saved value.",
+    )
+    explanations = ExplanationSerializer(
+        many=True, required=False, help_text="Why the values break the plan's warning rules."
     )
 
     def validate_tasks(self, entries: list[dict]) -> list[dict]:

@@ -40,6 +40,7 @@ AUDITED = [
     "plans.ReportingRule",
     "plans.Duty",
     "plans.Recipient",
+    "plans.ValidationRule",
     *(register.label for register in REGISTERS),  # every register of the catalogue
     "reporting.ReportingPeriod",
     "reporting.UnitPlan",
@@ -51,6 +52,7 @@ AUDITED = [
     "followup.Assignment",
     "followup.Progress",
     "reporting.DataValue",
+    "reporting.RuleExplanation",
 ]
 SKIP_FIELDS = {"updated_at", "created_at", "search_text"}
 

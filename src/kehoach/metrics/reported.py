@@ -60,8 +60,15 @@ def _fold(values: list[tuple[str, Decimal]], aggregation: str, last: bool) -> De
     return sum(numbers, Decimal(0))
 
 
-def load_yearly(plan, span: range, snapshot: bool, using: str | None = None) -> Yearly:
-    """Every reported value of the plan's elements in ``span``, folded into its year."""
+def load_yearly(
+    plan,
+    span: range,
+    snapshot: bool,
+    using: str | None = None,
+    org_units: Collection[int] | None = None,
+) -> Yearly:
+    """Every reported value of the plan's elements in ``span``, folded into its year (only
+    those of ``org_units``, unit ids, when given)."""
     from kehoach.reporting.models import DataValue
 
     periods: dict[tuple[int, str, int], list[tuple[str, Decimal]]] = defaultdict(list)
@@ -69,6 +76,8 @@ def load_yearly(plan, span: range, snapshot: bool, using: str | None = None) -> 
     values = DataValue.objects.db_manager(using).filter(
         element__plan=plan, year__gte=span.start, year__lt=span.stop
     )
+    if org_units is not None:
+        values = values.filter(org_unit_id__in=list(org_units))
     for unit, code, agg, year, period, value in values.values_list(
         "org_unit_id", "element__code", "element__aggregation", "year", "period", "value"
     ):

@@ -308,6 +308,58 @@ class Target(models.Model):
         return f"{self.year}: {self.op} {self.value}"
 
 
+class ValidationRule(models.Model):
+    """A check of what a unit reports (issue 19): ``left operator right``, two expressions
+    over the plan's data elements (``metrics.rules`` evaluates it). An ``error`` refuses the
+    submission that breaks it; a ``warning`` asks the unit to explain first."""
+
+    class Operator(models.TextChoices):
+        LTE = "<=", _("at most")
+        LT = "<", _("less than")
+        GTE = ">=", _("at least")
+        GT = ">", _("more than")
+        EQ = "==", _("equal to")
+        NE = "!=", _("different from")
+        WITHIN_PCT = "within_pct", _("within a percentage of")
+
+    class Severity(models.TextChoices):
+        ERROR = "error", _("Error")
+        WARNING = "warning", _("Warning")
+
+    class RightYear(models.TextChoices):
+        SAME = "same", _("the same year")
+        PREVIOUS = "previous", _("the previous year")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="validation_rules")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    code = models.CharField(_("code"), max_length=32)
+    name = models.TextField(_("name"))
+    left = models.TextField(_("left side"))
+    operator = models.CharField(_("operator"), max_length=12, choices=Operator.choices)
+    right = models.TextField(_("right side"))
+    right_year = models.CharField(
+        _("right side's year"), max_length=8, choices=RightYear.choices, default=RightYear.SAME
+    )
+    pct = models.DecimalField(
+        _("percentage"), max_digits=12, decimal_places=6, null=True, blank=True
+    )
+    severity = models.CharField(
+        _("severity"), max_length=8, choices=Severity.choices, default=Severity.ERROR
+    )
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        verbose_name = _("validation rule")
+        verbose_name_plural = _("validation rules")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="validationrule_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name[:60]}"
+
+
 class TaskGroup(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="task_groups")
     order = models.PositiveSmallIntegerField(_("order"), default=0)

@@ -29,6 +29,7 @@ from kehoach.metrics import expressions
 from kehoach.metrics.facts import REGISTER_FACTS
 from kehoach.orgunits.models import OrgUnitKind
 
+from . import rules as validation_rules
 from .links import export_links, link_problems, save_links
 from .models import (
     DataElement,
@@ -43,6 +44,7 @@ from .models import (
     Target,
     Task,
     TaskGroup,
+    ValidationRule,
 )
 
 FORMAT = "kehoach-plan/1"
@@ -174,6 +176,9 @@ def _semantic_problems(data: dict) -> list[Problem]:
         for j, target in enumerate(indicator["targets"]):
             problems += _target_problems(target, (*path, j))
         problems += _expression_problems(indicator, declared, ("indicators", i))
+    rules = data.get(validation_rules.KEY, [])
+    problems += _duplicates(rules, "code", (validation_rules.KEY,))
+    problems += validation_rules.rule_problems(data, declared)
     problems += _duplicates(data["task_groups"], "code", ("task_groups",))
     task_codes = Counter(t["code"] for g in data["task_groups"] for t in g["tasks"])
     for i, group in enumerate(data["task_groups"]):
@@ -492,6 +497,7 @@ def _load_plan(data: dict) -> Plan:
                 for t in ind["targets"]
             ],
         )
+    _sync(ValidationRule, of_plan, validation_rules.rule_fields(data), "code")
     groups = _sync(
         TaskGroup,
         of_plan,
@@ -638,6 +644,8 @@ def export_plan(plan: Plan) -> dict:
         for e in plan.data_elements.all()
     ]
     reported = {"data_elements": elements} if elements else {}
+    checks = validation_rules.export_rules(plan)
+    checked = {validation_rules.KEY: checks} if checks else {}
     return {
         "format": FORMAT,
         "code": plan.code,
@@ -672,6 +680,7 @@ def export_plan(plan: Plan) -> dict:
         ],
         **reported,
         "indicators": indicators,
+        **checked,
         "task_groups": [
             {
                 "code": g.code,

@@ -429,3 +429,39 @@ class DataValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.element.code} · {self.org_unit.code} · {self.period}: {self.value}"
+
+
+class RuleExplanation(models.Model):
+    """Why a unit's report breaks a ``warning`` validation rule of its plan, written before
+    the report is submitted (``reporting.gate``): one per report and rule."""
+
+    report = models.ForeignKey(
+        UnitReport, on_delete=models.CASCADE, related_name="rule_explanations"
+    )
+    rule = models.ForeignKey(
+        "plans.ValidationRule",
+        verbose_name=_("validation rule"),
+        on_delete=models.CASCADE,
+        related_name="explanations",
+    )
+    text = models.TextField(_("explanation"))
+    written_at = models.DateTimeField(_("written"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("explanation of a rule")
+        verbose_name_plural = _("explanations of rules")
+        ordering = ["report", "rule__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "rule"], name="ruleexplanation_unique_rule")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.rule.code}"

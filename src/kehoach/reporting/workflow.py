@@ -11,7 +11,8 @@ two concurrent editors gets a ``Conflict`` instead of silently overwriting the f
 Who may return or accept a report is the access rule's (``access.can_review``: nobody reviews
 their own unit's report, nor one they saved or submitted); ``transition`` asks it of every
 person's review, so pages, API and commands obey it alike. Nothing is written for a unit
-for a year that begins after the unit ended (``check_unit_exists``).
+for a year that begins after the unit ended (``check_unit_exists``). A person's submission
+passes the submission gate first (``gate.check_submission``: the plan's validation rules).
 
 A report arriving from a file (``arrive``) is not moved by a person: it comes in the state it
 reached elsewhere, with the history that took it there. It goes through ``transition`` all the
@@ -203,6 +204,10 @@ def transition(
     at = at or timezone.now()
     if not imported and to_state in (S.DRAFT, S.SUBMITTED):
         check_unit_exists(locked)
+    if not imported and to_state == S.SUBMITTED:
+        from .gate import check_submission  # the gate reads this module's IllegalTransition
+
+        check_submission(locked)  # SubmissionRefused: the plan's rules, and any later check
     if not imported and to_state in (S.ACCEPTED, S.RETURNED):
         check_reviewer(locked, by, at)
     changes = {

@@ -20,6 +20,7 @@ from kehoach.registers.catalogue import by_key
 from kehoach.registers.dated import records_of
 from kehoach.registers.models import BudgetKind
 from kehoach.reporting.assignment import carried_tasks
+from kehoach.reporting.gate import rule_checks
 from kehoach.reporting.models import (
     ReportingPeriod,
     TaskEntry,
@@ -31,6 +32,7 @@ from kehoach.web.plans import plan_of_request
 from kehoach.web.report_values import value_rows
 
 TEXT_FIELDS = ("result", "difficulties", "proposals")
+EXPLAIN = "explain-"  # an explanation's field on the report page: explain-<rule code>
 FILE_KINDS = {
     "application/pdf": "PDF",
     "image/jpeg": "JPEG",
@@ -144,6 +146,7 @@ class AttachmentForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Filled-in Excel form (.xlsx)"))
+    submit = forms.BooleanField(required=False)  # and submit it, all or nothing
 
 
 class ReturnForm(forms.Form):
@@ -242,4 +245,20 @@ def report_context(report: UnitReport, plan) -> dict:
         "versions": versions,
         "entry_labels": {name: entry_label(name) for name in ENTRY_FIELDS},
         "value_rows": value_rows(plan, report.org_unit, period.year),
+        "rule_checks": rule_checks(report),
     }
+
+
+def explanations_posted(post) -> dict[str, str]:
+    """The explanations of warning rules typed on the report page: rule code → text."""
+    return {
+        name.removeprefix(EXPLAIN): post.get(name, "")
+        for name in post
+        if name.startswith(EXPLAIN) and len(name) > len(EXPLAIN)
+    }
+
+
+def missing_statuses(report: UnitReport, plan) -> bool:
+    """Whether a task the unit carries has no status yet (a report is submitted with all)."""
+    chosen = set(report.entries.exclude(status="").values_list("task_id", flat=True))
+    return any(task.pk not in chosen for task in carried_tasks(plan, report.org_unit))

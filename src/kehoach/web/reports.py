@@ -19,9 +19,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kehoach.accounts import access
 from kehoach.exchange import excel
-from kehoach.lib.problems import InvalidFile
+from kehoach.lib.problems import InvalidFile, Problem
 from kehoach.plans import scope
 from kehoach.reporting import attachments as evidence
+from kehoach.reporting import gate
 from kehoach.reporting.models import TaskStatus, UnitReport
 from kehoach.reporting.workflow import Conflict, IllegalTransition, compare, save_draft, submit
 
@@ -33,7 +34,9 @@ from .report_forms import (
     UploadForm,
     budget_text,
     entry_label,
+    explanations_posted,
     load_report,
+    missing_statuses,
     register_label,
     report_context,
 )
@@ -104,7 +107,11 @@ def _lead(plan, year: int) -> str:
 
 
 def _confirm_submit(request, plan, report: UnitReport):
-    """Ask before submitting: the draft is saved; "Xác nhận" submits exactly that version."""
+    """Ask before submitting: the draft is saved; "Xác nhận" submits exactly that version.
+    What the submission gate would refuse is said now, on the report page, instead."""
+    problems = gate.submission_problems(report)
+    if problems:
+        return _refused(request, plan, report, problems)
     tasks = report_context(report, plan)["tasks"]
     done = report.entries.filter(task__in=tasks).exclude(status="").count()
     lead = _lead(plan, report.period.year)
@@ -144,13 +151,13 @@ def _submit_saved(request, plan, report: UnitReport):
             _("The report changed after you were asked to confirm. Check it, then submit again."),
         )
         return redirect(_url(report))
-    tasks = report_context(current, plan)["tasks"]
-    chosen = set(current.entries.exclude(status="").values_list("task_id", flat=True))
-    if any(task.pk not in chosen for task in tasks):
+    if missing_statuses(current, plan):
         messages.error(request, _("Choose a status before submitting."))
         return redirect(_url(report))
     try:
         submit(current, by=request.user)
+    except gate.SubmissionRefused as exc:
+        return _refused(request, plan, current, exc.problems)
     except IllegalTransition as exc:
         messages.error(request, str(exc))
         return redirect(_url(report))
@@ -159,6 +166,13 @@ def _submit_saved(request, plan, report: UnitReport):
         _("The report was submitted to %(lead)s.") % {"lead": _lead(plan, report.period.year)},
     )
     return redirect(_url(report))
+
+
+def _refused(request, plan, report: UnitReport, problems: list[gate.GateProblem]):
+    """The report page saying why the submission gate refused it (the draft is kept)."""
+    report.refresh_from_db()
+    messages.error(request, _("The report was not submitted: see the checks of the values."))
+    return _page(request, plan, report, gate_problems=problems, status=409)
 
 
 @login_required
@@ -200,8 +214,11 @@ def report_page(request, code: str, year: int):
                 entries=form.entries(),
             )
             report_values.store(plan, unit, year, typed)  # all or nothing, with the draft
-            if submitting and confirmed:
-                report = submit(report, by=request.user)
+            gate.save_explanations(report, explanations_posted(request.POST), by=request.user)
+        if submitting and confirmed:  # the draft stays saved if the gate refuses
+            report = submit(report, by=request.user)
+    except gate.SubmissionRefused as exc:
+        return _refused(request, plan, report, exc.problems)
     except report_values.Refused as exc:
         report.refresh_from_db()
         messages.error(request, _("Some values were refused; nothing was saved."))
@@ -361,6 +378,9 @@ def upload_form(request, code: str, year: int):
         messages.error(request, _("Choose the filled-in Excel form to upload."))
         return redirect(_url(report))
     upload = form.cleaned_data["file"]
+    submitting = form.cleaned_data["submit"]
+    if submitting:
+        access.report_or_404(request.user, report, access.SUBMIT_REPORT)
     if report.locked:
         messages.error(request, _("This report has been submitted and can no longer be edited."))
         return redirect(_url(report))
@@ -384,6 +404,8 @@ def upload_form(request, code: str, year: int):
                 entries=_kept(filled.entries, report),
             )
             report_values.store_cells(plan, unit, filled.values)
+            if submitting:
+                _submit_upload(request, plan, report, upload.name)
     except InvalidFile as exc:
         return _page(request, plan, report, upload_error=exc, status=400)
     except report_values.Refused as exc:
@@ -393,8 +415,29 @@ def upload_form(request, code: str, year: int):
     except (Conflict, IllegalTransition) as exc:
         report.refresh_from_db()
         return _page(request, plan, report, conflict=str(exc), status=409)
-    messages.success(request, _("%(name)s was read and the draft saved.") % {"name": upload.name})
+    if submitting:
+        messages.success(
+            request,
+            _("%(name)s was read and the report submitted to %(lead)s.")
+            % {"name": upload.name, "lead": _lead(plan, period.year)},
+        )
+    else:
+        messages.success(
+            request, _("%(name)s was read and the draft saved.") % {"name": upload.name}
+        )
     return redirect(_url(report))
+
+
+def _submit_upload(request, plan, report: UnitReport, filename: str) -> None:
+    """Submit what an uploaded form just saved, or raise InvalidFile (the upload is then
+    undone whole): a task without a status, or what the submission gate refuses."""
+    report.refresh_from_db()
+    if missing_statuses(report, plan):
+        raise InvalidFile(filename, [Problem((), _("Choose a status before submitting."))])
+    try:
+        submit(report, by=request.user)
+    except gate.SubmissionRefused as exc:
+        raise InvalidFile(filename, [Problem((), p.message) for p in exc.problems]) from None
 
 
 def _kept(entries: dict, report: UnitReport) -> dict:

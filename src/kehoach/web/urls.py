@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("kehoach.web.dashboard")),
     path("", include("kehoach.web.reports")),
+    path("", include("kehoach.web.rule_report")),
     path("", include("kehoach.web.registers")),
     path("", include("kehoach.web.documents")),
     path("", include("kehoach.web.plan_import")),

@@ -6,17 +6,21 @@ whoever sees the unit. Saving needs ``edit_report``, submitting ``submit_report`
 and accepting ``review_report``. Every change goes through ``reporting.workflow``.
 """
 
+from decimal import Decimal
+
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics
+from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kehoach.accounts import access
-from kehoach.reporting import workflow
+from kehoach.metrics.engine import json_number
+from kehoach.reporting import gate, workflow
 from kehoach.reporting.models import ReportState, TaskEntry, Transition, UnitReport
 
 from .. import permissions
@@ -37,6 +41,14 @@ def _with_content(reports):
         Prefetch("entries", queryset=TaskEntry.objects.select_related("task__group")),
         Prefetch("transitions", queryset=Transition.objects.select_related("by")),
     )
+
+
+def _plain(detail) -> dict:
+    """A gate problem's detail as JSON: numbers as numbers."""
+    return {
+        key: json_number(value) if isinstance(value, Decimal) else value
+        for key, value in (detail or {}).items()
+    }
 
 
 class ReportList(generics.ListAPIView):
@@ -96,6 +108,14 @@ class ReportView(APIView):
             )
         try:
             do(report)
+        except gate.SubmissionRefused as exc:  # the detail, and each problem on its own
+            problems = [
+                {"check": p.check, "code": p.code, "message": p.message, **_plain(p.detail)}
+                for p in exc.problems
+            ]
+            # answered here: an APIException would turn the numbers into text
+            body = {"detail": str(exc), "problems": problems}
+            return Response(body, status=status.HTTP_409_CONFLICT)
         except workflow.IllegalTransition as exc:
             raise Conflict(str(exc)) from None
         return self.answer(report)
@@ -133,14 +153,22 @@ class ReportDetail(ReportView):
             entry["task"]: {k: v for k, v in entry.items() if k != "task"}
             for entry in data.get("tasks", [])
         }
+        explained = {e["rule"]: e["text"] for e in data.get("explanations", [])}
+        rules = set(report.period.plan.validation_rules.values_list("code", flat=True))
+        unknown = sorted(set(explained) - rules)
+        if unknown:
+            message = _("Unknown validation rule: %s") % ", ".join(unknown)
+            raise ValidationError({"explanations": [message]})
         try:
-            workflow.save_draft(
-                report,
-                expected_version=data["version"],
-                by=request.user,
-                general_assessment=data.get("general_assessment"),
-                entries=entries or None,
-            )
+            with transaction.atomic():
+                workflow.save_draft(
+                    report,
+                    expected_version=data["version"],
+                    by=request.user,
+                    general_assessment=data.get("general_assessment"),
+                    entries=entries or None,
+                )
+                gate.save_explanations(report, explained, by=request.user)
         except workflow.UnknownVersion as exc:  # a version never issued: the body is wrong
             raise ValidationError({"version": [str(exc)]}) from None
         except (workflow.Conflict, workflow.IllegalTransition) as exc:
@@ -151,6 +179,10 @@ class ReportDetail(ReportView):
 class ReportSubmit(ReportView):
     @extend_schema(
         summary="Submit the report (the unit's head)",
+        description="Refused (409) while the unit's values break an `error` validation rule "
+        "of the plan, or a `warning` rule not explained yet (`explanations` when saving): "
+        '`{"detail": "...", "problems": [{"check": "validation_rule", "code": "R1", '
+        '"message": "...", "severity": "error", "name": "...", "left": 120, "right": 100}]}`.',
         parameters=ADDRESS,
         request=None,
         responses={200: ReportSerializer, **errors(400, 403, 404, 409)},
