@@ -13,6 +13,7 @@ Who does what (on a unit they can see):
     build_report          the lead office
     load_plan             the lead office
     assign_task           the lead office and the leadership (a one-off task, to any unit)
+    request_explanation   the lead office and the leadership (of any indicator of any unit)
     (admin may do everything)
 A role held through a unit that has ended gives no right to change anything (the unit's
 duties passed to its successor): its users read, and are told who carries on.
@@ -48,6 +49,7 @@ EDIT_REGISTERS = "edit_registers"
 BUILD_REPORT = "build_report"
 LOAD_PLAN = "load_plan"
 ASSIGN_TASK = "assign_task"
+REQUEST_EXPLANATION = "request_explanation"
 
 ACTIONS = {
     VIEW: {Role.CLERK, Role.HEAD, Role.LEAD_OFFICE, Role.LEADERSHIP},
@@ -58,6 +60,7 @@ ACTIONS = {
     BUILD_REPORT: {Role.LEAD_OFFICE},
     LOAD_PLAN: {Role.LEAD_OFFICE},
     ASSIGN_TASK: {Role.LEAD_OFFICE, Role.LEADERSHIP},
+    REQUEST_EXPLANATION: {Role.LEAD_OFFICE, Role.LEADERSHIP},
 }
 OWN_UNIT_ONLY = {EDIT_REPORT, SUBMIT_REPORT}  # not even the units below one's own
 ANY_UNIT = {
@@ -65,12 +68,13 @@ ANY_UNIT = {
     BUILD_REPORT,
     LOAD_PLAN,
     ASSIGN_TASK,
+    REQUEST_EXPLANATION,
 }  # the role is enough, on any unit seen
 # A role held through a unit that has ended (merged, abolished) no longer gives these: the
 # unit's duties passed to its successor, and so do its users' rights. Reading stays.
 WHILE_UNIT_EXISTS = {
     EDIT_REPORT, SUBMIT_REPORT, REVIEW_REPORT, EDIT_REGISTERS, BUILD_REPORT, LOAD_PLAN,
-    ASSIGN_TASK,
+    ASSIGN_TASK, REQUEST_EXPLANATION,
 }  # fmt: skip
 
 

@@ -51,6 +51,7 @@ AUDITED = [
     "reporting.Attachment",
     "followup.Assignment",
     "followup.Progress",
+    "followup.Explanation",
     "reporting.DataValue",
     "reporting.RuleExplanation",
 ]

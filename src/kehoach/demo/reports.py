@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 
 from kehoach.accounts import access
 from kehoach.accounts.models import Role
+from kehoach.followup import explanations
 from kehoach.reporting.assignment import carried_tasks
 from kehoach.reporting.completeness import expected_units
 from kehoach.reporting.models import ReportingPeriod, ReportState, UnitReport
@@ -152,6 +153,32 @@ def _reviewer(report, candidates, at: datetime.datetime):
     return next(user for user in candidates if access.can_review(user, report, on=day))
 
 
+WHY = (
+    "Số liệu năm {year} thấp hơn lộ trình do nguồn lực dành cho KH&CN còn hạn chế, một số "
+    "mô hình chuyển giao chậm tiến độ."
+)
+ACTION = (
+    "Rà soát lại kế hoạch, ưu tiên bố trí kinh phí và phối hợp với Sở KH&CN đẩy nhanh các mô "
+    "hình còn chậm trong năm {next}."
+)
+
+
+def _explain_red(period, unit, clerk, at: datetime.datetime) -> None:
+    """What a clerk writes of a red indicator before submitting: the gate asks for it."""
+    plan, year = period.plan, period.year
+    for value in explanations.unexplained_red(plan, unit, year):
+        explanations.explain(
+            plan,
+            unit,
+            value.code,
+            year,
+            why=WHY.format(year=year),
+            action=ACTION.format(next=year + 1),
+            by=clerk,
+            at=at,
+        )
+
+
 def _make(period, unit, tasks, fate: str, candidates) -> None:
     year = period.year
     report = report_for(period, unit)
@@ -170,6 +197,7 @@ def _make(period, unit, tasks, fate: str, candidates) -> None:
     if fate == S.DRAFT:
         return
     day = 26 if fate == LATE else 15 + len(unit.code) % 8
+    _explain_red(period, unit, clerk, _at(year, 11, day - 1))
     report = submit(report, by=clerk, at=_at(year, 11, day))
     if fate == S.SUBMITTED or (fate == LATE and year == 2026):
         return

@@ -21,8 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kehoach.audit import bulk as audit_bulk
-from kehoach.followup import recording
-from kehoach.followup.models import Assignment, Progress
+from kehoach.followup import explanations, recording
+from kehoach.followup.models import Assignment, Explanation, Progress
 from kehoach.followup.tracking import Item, items_due
 from kehoach.lib.duedates import ONGOING
 from kehoach.orgunits.models import OrgUnit
@@ -147,3 +147,49 @@ def _done_on(item: Item) -> datetime.date | None:
     if roll < 88:
         return item.due_on + datetime.timedelta(days=10 + roll % 30)
     return None
+
+
+# (unit, indicator, year, asked on, what is asked, answered on or None)
+ASKED = [
+    (
+        "XSM",
+        "CT1",
+        2026,
+        D(2026, 11, 27),
+        "Đề nghị giải trình vì sao tỷ lệ chi cho KH&CN năm 2026 thấp hơn lộ trình và giải pháp.",
+        D(2026, 11, 30),
+    ),
+    (
+        "XHA",
+        "CT3",
+        2026,
+        D(2026, 12, 1),
+        "Đề nghị làm rõ kết quả ứng dụng tiến bộ kỹ thuật năm 2026 so với chỉ tiêu.",
+        None,
+    ),
+]
+
+
+def build_explanations(plan: Plan, users: dict[str, Any]) -> None:
+    """A leader asks two new communes to explain an indicator; one has answered."""
+    if Explanation.objects.filter(plan=plan, requested_at__isnull=False).exists():
+        return
+    now = timezone.now()
+    for code, indicator, year, asked, text, answered in ASKED:
+        if _at(asked, 9) > now or not plan.indicators.filter(code=indicator).exists():
+            continue
+        unit = OrgUnit.objects.get(code=code)
+        explanations.request_explanation(
+            plan, unit, indicator, year, text, by=users["leadership"], at=_at(asked, 9)
+        )
+        if answered is not None and _at(answered, 10) <= now:
+            explanations.explain(
+                plan,
+                unit,
+                indicator,
+                year,
+                why="Một số khoản chi KH&CN được giải ngân vào tháng 12, chưa kịp phản ánh.",
+                action="Đôn đốc giải ngân trước 31/12 và cập nhật số liệu vào báo cáo năm.",
+                by=get_user_model().objects.filter(username=code.lower()).first(),
+                at=_at(answered, 10),
+            )

@@ -46,6 +46,7 @@ from kehoach.documents.wording import (
     remark,
     whole_of,
 )
+from kehoach.followup.models import Explanation
 from kehoach.lib.numbers import format_number, format_percent
 from kehoach.lib.text import of_year
 from kehoach.metrics import engine
@@ -146,6 +147,25 @@ def _gathered(entries: list[TaskEntry], field: str) -> list[dict]:
         if text and text not in items:
             items.append(text)
     return [{"unit": u, "text": joined(items)} for u, items in out.items() if items]
+
+
+def _explanations(plan, year: int, codes) -> list[dict]:
+    """The units' answered explanations of indicators in ``year`` (``followup.explanations``),
+    by unit and indicator, as the report's section V lists them."""
+    rows = (
+        Explanation.objects.filter(
+            plan=plan, year=year, org_unit__code__in=codes, answered_at__isnull=False
+        )
+        .select_related("org_unit", "indicator")
+        .order_by("org_unit__code", "indicator__order", "pk")
+    )
+    return [
+        {
+            "unit": f"{row.org_unit.name}, chỉ tiêu {row.indicator.code}",
+            "text": f"{row.why.rstrip('.')}. Giải pháp: {row.action.rstrip('.')}.",
+        }
+        for row in rows
+    ]
 
 
 def _funding(plan, year: int, codes) -> dict:
@@ -337,6 +357,7 @@ def _content(plan, year: int, unit_code: str | None, today: datetime.date) -> di
         "funding": funding,
         "difficulties": _gathered(entries, "difficulties"),
         "proposals": _gathered(entries, "proposals"),
+        "explanations": _explanations(plan, year, {u.org_unit for u in mine.units}),
         "direction_note": f"({lead_name} bổ sung phương hướng, nhiệm vụ trọng tâm năm {year + 1}.)",
         "completeness": summary,
         "closing": (

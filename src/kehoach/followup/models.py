@@ -145,3 +145,59 @@ class TaskReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_unit_id} · {self.item} · {self.year} · {self.kind}"
+
+
+class Explanation(models.Model):
+    """Why an indicator of a unit stands where it does in a year, and what the unit will do.
+
+    Asked by a leader or the lead office (``requested_by``, ``request``), or written by the
+    unit of its own accord before submitting a report with a red indicator (no request).
+    Answered once (``why``, ``action``); kept with the indicator and in the audit chain.
+    """
+
+    plan = models.ForeignKey(
+        "plans.Plan", verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+"
+    )
+    org_unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    indicator = models.ForeignKey(
+        "plans.Indicator",
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="explanations",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    request = models.TextField(_("what is asked"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+    why = models.TextField(_("why"), blank=True)
+    action = models.TextField(_("what the unit will do"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("explanation")
+        verbose_name_plural = _("explanations")
+        ordering = ["plan", "year", "org_unit", "indicator__order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit_id} · {self.indicator_id} · {self.year}"
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None

@@ -11,14 +11,16 @@ day itself; T+1: from 1 to 7 days after); a task overdue for longer is not remin
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehoach.accounts import access
+from kehoach.notifications.models import Kind as NoticeKind
+from kehoach.notifications.sending import notify
 from kehoach.plans.models import Plan
 from kehoach.reporting.reminders import Message
 
@@ -41,9 +43,12 @@ def reminder_kind(due_on: datetime.date, today: datetime.date) -> str | None:
     return None
 
 
-def _recipients(item: Item) -> list[str]:
-    users = access.members_who_may(access.EDIT_REPORT, [item.org_unit.pk]).exclude(email="")
-    found = set(users.values_list("email", flat=True))
+def _people(item: Item) -> list[Any]:
+    return list(access.members_who_may(access.EDIT_REPORT, [item.org_unit.pk]))
+
+
+def _recipients(item: Item, people: list[Any]) -> list[str]:
+    found = {user.email for user in people if user.email}
     if item.org_unit.email:
         found.add(item.org_unit.email)
     return sorted(found)
@@ -92,10 +97,11 @@ def send_task_reminders(
                     continue
                 if not item.org_unit.is_valid_on(today):
                     continue
-                recipients = _recipients(item)
+                people = _people(item)
+                recipients = _recipients(item, people)
                 subject, body = _message(item, kind)
-                sent = bool(recipients) and _send_once(
-                    item, kind, today, recipients, subject, body, dry_run
+                sent = bool(recipients or people) and _send_once(
+                    item, kind, today, people, recipients, subject, body, dry_run
                 )
                 messages.append(
                     Message(
@@ -109,6 +115,7 @@ def _send_once(
     item: Item,
     kind: str,
     today: datetime.date,
+    people: list[Any],
     recipients: list[str],
     subject: str,
     body: str,
@@ -120,7 +127,19 @@ def _send_once(
     try:
         with transaction.atomic():
             TaskReminder.objects.create(**identity, sent_on=today, recipients=recipients)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+            notify(
+                NoticeKind.TASK_OVERDUE
+                if kind == TaskReminder.Kind.DAY_AFTER
+                else NoticeKind.TASK_DUE,
+                subject,
+                body,
+                users=people,
+                emails=recipients,
+                org_unit=item.org_unit,
+                link=reverse("web:tasks") + f"?year={item.year}&unit={item.org_unit.code}",
+                data={"task": item.code, "due": item.due_on.isoformat(), "year": item.year},
+                raise_errors=True,
+            )
     except IntegrityError:
         return False
     return True

@@ -11,6 +11,8 @@ transaction commits; a delivery that fails stays "failed" with its error, and
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import hashlib
 import hmac
@@ -19,7 +21,7 @@ import logging
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +36,17 @@ from .models import Notification, WebhookDelivery
 
 log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 10
+_MUTED: contextvars.ContextVar[bool] = contextvars.ContextVar("notifications_muted", default=False)
+
+
+@contextlib.contextmanager
+def muted() -> Iterator[None]:
+    """Inbox rows only: no email, no webhook (the demo writes years of past events)."""
+    token = _MUTED.set(True)
+    try:
+        yield
+    finally:
+        _MUTED.reset(token)
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,8 @@ def notify(
         for user in people
     )
     addresses = tuple(sorted({u.email for u in people if u.email} | set(filter(None, emails))))
+    if _MUTED.get():
+        return Sent(event, len(people), (), False)
     if addresses:
         text = f"{body}\n\n{_absolute(link)}" if link else body
         try:

@@ -9,7 +9,8 @@ of checks, ``CHECKS``; each takes the report and returns its problems. Today:
   it until the unit explained it (``RuleExplanation``, written on the report page or through
   the API).
 
-Another check (a red indicator needs words) is one more function appended to ``CHECKS``.
+- a red indicator of the unit in the year (not achieved, off track) needs an answered
+  explanation: why, and what the unit will do (``followup.explanations``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehoach.lib.text import MAX_TEXT
+from kehoach.metrics.labels import status_label
 from kehoach.plans.models import ValidationRule
 
 from .models import RuleExplanation, UnitReport
@@ -101,8 +103,38 @@ def _rule_problems(report: UnitReport) -> list[GateProblem]:
     return problems
 
 
+RED_CHECK = "red_indicator"
+
+
+def _red_indicator_problems(report: UnitReport) -> list[GateProblem]:
+    """A red indicator (not achieved, off track) of the unit in the report's year needs its
+    words first: why, and what the unit will do (``followup.explanations``)."""
+    from kehoach.followup.explanations import page_link, unexplained_red  # builds on reporting
+
+    plan, unit, year = report.period.plan, report.org_unit, report.period.year
+    return [
+        GateProblem(
+            RED_CHECK,
+            value.code,
+            _(
+                "Indicator %(code)s (%(name)s) is %(status)s in %(year)s: write why, and what "
+                "the unit will do, before submitting."
+            )
+            % {
+                "code": value.code,
+                "name": value.name,
+                "status": status_label(value.status).lower(),
+                "year": year,
+            },
+            True,
+            {"status": value.status, "link": page_link(plan, unit, year, value.code)},
+        )
+        for value in unexplained_red(plan, unit, year)
+    ]
+
+
 Check = Callable[[UnitReport], list[GateProblem]]
-CHECKS: list[Check] = [_rule_problems]
+CHECKS: list[Check] = [_rule_problems, _red_indicator_problems]
 
 
 def submission_problems(report: UnitReport) -> list[GateProblem]:

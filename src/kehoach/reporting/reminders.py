@@ -9,13 +9,14 @@ to send rolls its record back, so the next run tries again.
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kehoach.accounts import access
+from kehoach.notifications.models import Kind as NoticeKind
+from kehoach.notifications.sending import notify
 from kehoach.orgunits.models import OrgUnit
 from kehoach.plans import scope
 
@@ -33,9 +34,19 @@ class Message:
     sent: bool
 
 
-def _emails(unit_pks, action: str) -> list[str]:
-    users = access.members_who_may(action, unit_pks).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))
+KINDS = {  # the inbox's kind of each reminder
+    Reminder.Kind.DUE: NoticeKind.REPORT_DUE,
+    Reminder.Kind.LATE: NoticeKind.REPORT_LATE,
+    Reminder.Kind.SUMMARY: NoticeKind.REPORTS_SUMMARY,
+}
+
+
+def _people(unit_pks, action: str) -> list:
+    return list(access.members_who_may(action, unit_pks))
+
+
+def _emails(people) -> list[str]:
+    return sorted({user.email for user in people if user.email})
 
 
 def _deadline_text(period) -> str:
@@ -44,7 +55,9 @@ def _deadline_text(period) -> str:
     return formats.date_format(last_day, "d/m/Y")
 
 
-def _send_once(period, unit, kind, today, recipients, subject, body, dry_run) -> bool:
+def _send_once(period, unit, kind, today, people, recipients, subject, body, dry_run) -> bool:
+    """Record the reminder, then tell: the users' inboxes, and one email to ``recipients``
+    (the users' addresses and the unit's own); a failed email rolls the record back."""
     if dry_run:
         return not Reminder.objects.filter(
             period=period, org_unit=unit, kind=kind, sent_on=today
@@ -54,7 +67,19 @@ def _send_once(period, unit, kind, today, recipients, subject, body, dry_run) ->
             Reminder.objects.create(
                 period=period, org_unit=unit, kind=kind, sent_on=today, recipients=recipients
             )
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+            notify(
+                KINDS[kind],
+                subject,
+                body,
+                users=people,
+                emails=recipients,
+                org_unit=unit,
+                link=reverse("web:report", args=[unit.code, period.year])
+                if kind != Reminder.Kind.SUMMARY
+                else reverse("web:review") + f"?year={period.year}",
+                data={"year": period.year, "plan": period.plan.code},
+                raise_errors=True,
+            )
     except IntegrityError:
         return False
     return True
@@ -77,20 +102,28 @@ def send_reminders(*, days: int = 7, dry_run: bool = False, now=None) -> list[Me
         pending = [u for u in found.expected if u.state in ReportState.OPEN]
         for status in pending:
             unit = units[status.org_unit]
-            recipients = sorted(
-                set(_emails([unit.pk], access.EDIT_REPORT) + ([unit.email] if unit.email else []))
-            )
+            people = _people([unit.pk], access.EDIT_REPORT)
+            recipients = sorted(set(_emails(people) + ([unit.email] if unit.email else [])))
             subject, body = _unit_message(period, status, late)
-            sent = bool(recipients) and _send_once(
-                period, unit, kind, today, recipients, subject, body, dry_run
+            sent = bool(recipients or people) and _send_once(
+                period, unit, kind, today, people, recipients, subject, body, dry_run
             )
             messages.append(Message(kind, unit.code, tuple(recipients), subject, body, sent))
         lead = _lead_unit(period)
         if lead is not None:
-            recipients = _emails([lead.pk], access.REVIEW_REPORT)
+            people = _people([lead.pk], access.REVIEW_REPORT)
+            recipients = _emails(people)
             subject, body = _summary_message(period, found, pending)
-            sent = bool(recipients) and _send_once(
-                period, lead, Reminder.Kind.SUMMARY, today, recipients, subject, body, dry_run
+            sent = bool(recipients or people) and _send_once(
+                period,
+                lead,
+                Reminder.Kind.SUMMARY,
+                today,
+                people,
+                recipients,
+                subject,
+                body,
+                dry_run,
             )
             messages.append(
                 Message(Reminder.Kind.SUMMARY, lead.code, tuple(recipients), subject, body, sent)

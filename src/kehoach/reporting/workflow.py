@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,7 @@ from kehoach.audit.signals import values as audit_values
 from kehoach.lib.versions import Conflict as Conflict  # the report's version check
 from kehoach.lib.versions import UnknownVersion as UnknownVersion
 from kehoach.lib.versions import check_version
+from kehoach.plans.planfile import DEFAULT_PLAN_CODE
 from kehoach.registers.dated import records_of
 
 from .models import ReportState, ReportVersion, TaskEntry, Transition, UnitReport
@@ -230,6 +232,8 @@ def transition(
     )
     report.refresh_from_db()
     audit_record(report, audit_values(locked), user=by)
+    if to_state == S.RETURNED and not imported:
+        _tell_returned(report, comment, by, at)
     if to_state == S.SUBMITTED and not imported:
         ReportVersion.objects.create(
             report=report,
@@ -239,6 +243,38 @@ def transition(
             content=snapshot(report),
         )
     return report
+
+
+def _tell_returned(report: UnitReport, reason: str, by, at: datetime.datetime) -> None:
+    """The unit's clerks and head learn that their report came back, and why."""
+    from kehoach.notifications.models import Kind
+    from kehoach.notifications.sending import notify
+
+    unit, plan = report.org_unit, report.period.plan
+    values = {"unit": unit.name, "year": report.period.year}
+    link = reverse("web:report", args=[unit.code, report.period.year])
+    if plan.code != DEFAULT_PLAN_CODE:
+        link += f"?plan={plan.code}"
+    notify(
+        Kind.REPORT_RETURNED,
+        _("[kehoach] The %(year)s report of %(unit)s was returned for correction") % values,
+        "\n".join(
+            [
+                _("Dear %(unit)s,") % values,
+                "",
+                _("The report of %(year)s was returned for correction. Reason:") % values,
+                reason,
+                "",
+                _("Please correct it and submit it again."),
+            ]
+        ),
+        users=access.members_who_may(access.EDIT_REPORT, [unit.pk]),
+        emails=[unit.email] if unit.email else [],
+        org_unit=unit,
+        link=link,
+        data={"year": report.period.year, "reason": reason},
+        at=at,
+    )
 
 
 @transaction.atomic

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kehoach.accounts import access
+from kehoach.followup import explanations
 from kehoach.lib.numbers import format_percent
 from kehoach.lib.text import fold
 from kehoach.metrics import charts, core, engine
@@ -185,6 +186,14 @@ def _unit_context(request, plan: Plan, unit: OrgUnit, year: int) -> dict:
         if c.code not in results:  # in the scope through the lineage, not below by parent
             results[c.code] = engine.cached_subtree(plan, c.code, span, depth=0)[c.code]
     cards = [_card(spec, own, year, i, unit) for i, spec in enumerate(specs)]
+    said = explanations.of_unit(plan, unit, year)
+    for card in cards:
+        code = card["v"].code
+        card["explanations"] = said.get(code, [])
+        card["explain_link"] = explanations.page_link(plan, unit, year, code)
+        card["needs_words"] = card["v"].status in core.RED and not any(
+            row.answered for row in card["explanations"]
+        )
     rows = [{"unit": unit, "cells": _cells(own[year]), "total": True}]
     rows += [{"unit": c, "cells": _cells(results[c.code][year])} for c in children]
     return {

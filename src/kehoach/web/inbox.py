@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -20,9 +22,13 @@ from kehoach.notifications.models import Notification
 PAGE_SIZE = 30
 
 
+def _user(request: HttpRequest) -> Any:
+    return request.user  # logged in: @login_required
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    mine = Notification.objects.filter(user=request.user).select_related("org_unit")
+    mine = Notification.objects.filter(user=_user(request)).select_related("org_unit")
     page = Paginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -38,9 +44,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
-    mine = Notification.objects.filter(user=request.user, read_at__isnull=True)
+    mine = Notification.objects.filter(user=_user(request), read_at__isnull=True)
     if request.POST.get("id"):
-        note = get_object_or_404(Notification, pk=request.POST["id"], user=request.user)
+        note = get_object_or_404(Notification, pk=request.POST["id"], user=_user(request))
         mine = mine.filter(pk=note.pk)
         mine.update(read_at=timezone.now())
         if request.POST.get("open") and url_has_allowed_host_and_scheme(

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("kehoach.web.tasks")),
     path("", include("kehoach.web.scorecard")),
     path("", include("kehoach.web.inbox")),
+    path("", include("kehoach.web.explanations")),
 ]

@@ -302,6 +302,8 @@ def _sections_rest(doc) -> None:
                      "(Các đơn vị không nêu khó khăn, vướng mắc.)"),
         *_named_list("2. Đề xuất, kiến nghị", "proposals",
                      "(Các đơn vị không có đề xuất, kiến nghị.)"),
+        *_named_list("3. Giải trình về các chỉ tiêu", "explanations",
+                     "(Không có chỉ tiêu nào phải giải trình.)"),
         P("VI. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {{ next_year }}", "BC Heading"),
         P("{{ direction_note }}", fmt={"italic": True}),
         P("VII. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ", "BC Heading"),
