@@ -14,6 +14,7 @@ Who does what (on a unit they can see):
     load_plan             the lead office
     assign_task           the lead office and the leadership (a one-off task, to any unit)
     request_explanation   the lead office and the leadership (of any indicator of any unit)
+    approve_report        the leadership (approve or return the consolidated report)
     (admin may do everything)
 A role held through a unit that has ended gives no right to change anything (the unit's
 duties passed to its successor): its users read, and are told who carries on.
@@ -50,6 +51,7 @@ BUILD_REPORT = "build_report"
 LOAD_PLAN = "load_plan"
 ASSIGN_TASK = "assign_task"
 REQUEST_EXPLANATION = "request_explanation"
+APPROVE_REPORT = "approve_report"
 
 ACTIONS = {
     VIEW: {Role.CLERK, Role.HEAD, Role.LEAD_OFFICE, Role.LEADERSHIP},
@@ -61,6 +63,7 @@ ACTIONS = {
     LOAD_PLAN: {Role.LEAD_OFFICE},
     ASSIGN_TASK: {Role.LEAD_OFFICE, Role.LEADERSHIP},
     REQUEST_EXPLANATION: {Role.LEAD_OFFICE, Role.LEADERSHIP},
+    APPROVE_REPORT: {Role.LEADERSHIP},
 }
 OWN_UNIT_ONLY = {EDIT_REPORT, SUBMIT_REPORT}  # not even the units below one's own
 ANY_UNIT = {
@@ -69,12 +72,13 @@ ANY_UNIT = {
     LOAD_PLAN,
     ASSIGN_TASK,
     REQUEST_EXPLANATION,
+    APPROVE_REPORT,
 }  # the role is enough, on any unit seen
 # A role held through a unit that has ended (merged, abolished) no longer gives these: the
 # unit's duties passed to its successor, and so do its users' rights. Reading stays.
 WHILE_UNIT_EXISTS = {
     EDIT_REPORT, SUBMIT_REPORT, REVIEW_REPORT, EDIT_REGISTERS, BUILD_REPORT, LOAD_PLAN,
-    ASSIGN_TASK, REQUEST_EXPLANATION,
+    ASSIGN_TASK, REQUEST_EXPLANATION, APPROVE_REPORT,
 }  # fmt: skip
 
 

@@ -52,6 +52,8 @@ AUDITED = [
     "followup.Assignment",
     "followup.Progress",
     "followup.Explanation",
+    "documents.ConsolidatedReport",
+    "documents.ConsolidatedMove",
     "reporting.DataValue",
     "reporting.RuleExplanation",
 ]

@@ -22,9 +22,9 @@ from kehoach.plans.planfile import DEFAULT_PLAN_CODE
 from kehoach.reporting.assignment import assign_from_plan
 
 from . import units as demo_units
+from .follow_through import build_consolidated, build_explanations, build_tasks
 from .records import build_records
 from .reports import build_reports
-from .tasks import build_explanations, build_tasks
 
 
 @dataclass(frozen=True)
@@ -176,4 +176,5 @@ def _build_demo(password: str) -> list[Login]:
         build_reports(plan, reviewers)
         build_tasks(plan, reviewers)
         build_explanations(plan, reviewers)
+        build_consolidated(plan, reviewers)
     return logins

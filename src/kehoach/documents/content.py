@@ -358,6 +358,7 @@ def _content(plan, year: int, unit_code: str | None, today: datetime.date) -> di
         "difficulties": _gathered(entries, "difficulties"),
         "proposals": _gathered(entries, "proposals"),
         "explanations": _explanations(plan, year, {u.org_unit for u in mine.units}),
+        "direction": [],
         "direction_note": f"({lead_name} bổ sung phương hướng, nhiệm vụ trọng tâm năm {year + 1}.)",
         "completeness": summary,
         "closing": (

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("kehoach.web.scorecard")),
     path("", include("kehoach.web.inbox")),
     path("", include("kehoach.web.explanations")),
+    path("", include("kehoach.web.consolidated")),
 ]

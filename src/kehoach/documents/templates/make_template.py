@@ -227,7 +227,8 @@ def _heading_block(doc) -> None:
     _rule(doc, 4.0, TEXT_WIDTH)
     _write(doc, P("{{ intro }}", fmt={"before": 12}))
     _write(doc, P("I. ĐÁNH GIÁ CHUNG", "BC Heading"), _tag("for a in assessment"), "{{ a }}",
-           _tag("endfor"), P("{{ assessment_note }}", fmt={"italic": True}))  # fmt: skip
+           _tag("endfor"), _tag("if assessment_note"),
+           P("{{ assessment_note }}", fmt={"italic": True}), _tag("endif"))  # fmt: skip
 
 
 def _section_indicators(doc) -> None:
@@ -305,7 +306,8 @@ def _sections_rest(doc) -> None:
         *_named_list("3. Giải trình về các chỉ tiêu", "explanations",
                      "(Không có chỉ tiêu nào phải giải trình.)"),
         P("VI. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {{ next_year }}", "BC Heading"),
-        P("{{ direction_note }}", fmt={"italic": True}),
+        _tag("for d in direction"), "{{ d }}", _tag("endfor"),
+        _tag("if direction_note"), P("{{ direction_note }}", fmt={"italic": True}), _tag("endif"),
         P("VII. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ", "BC Heading"),
         f"Hạn gửi báo cáo: trước ngày {{{{ {c}.deadline_day }}}}. Số đơn vị phải báo cáo: "
         f"{{{{ {c}.expected }}}}; đã gửi: {{{{ {c}.submitted }}}} ({{{{ {c}.submitted_rate }}}}), "

@@ -33,10 +33,16 @@ def report_links(context, year) -> dict:
     if year not in plan.years():
         return {"links": []}
     owner = scope.owner_in(plan, year)
-    if owner is None or not access.can(user, access.BUILD_REPORT, owner):
+    if owner is None:
         return {"links": []}
+    may_build = access.can(user, access.BUILD_REPORT, owner)
+    may_approve = access.can(user, access.APPROVE_REPORT, owner)
     links = [
         (fmt, reverse("web:report_file", kwargs={"year": str(year), "fmt": fmt}) + plan_query(plan))
         for fmt in FORMATS
+        if may_build
     ]
-    return {"year": year, "links": links}
+    life = ""
+    if may_build or may_approve:
+        life = f"{reverse('web:consolidated')}?year={year}{plan_query(plan, '&')}"
+    return {"year": year, "links": links, "life": life}

@@ -1,4 +1,5 @@
-"""The demo's task follow-up: due dates, one-off tasks and the progress units reported.
+"""The demo's follow-through: tasks with due dates, one-off tasks and the progress units
+reported; explanations asked and given; the 2026 consolidated report awaiting approval.
 
 Every unit's implementation plan carries the plan's tasks "thường xuyên" (ongoing: due on 31/12
 each year), as district plans of this kind do. Each year most units report most tasks done in
@@ -21,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kehoach.audit import bulk as audit_bulk
+from kehoach.documents import lifecycle
 from kehoach.followup import explanations, recording
 from kehoach.followup.models import Assignment, Explanation, Progress
 from kehoach.followup.tracking import Item, items_due
@@ -193,3 +195,25 @@ def build_explanations(plan: Plan, users: dict[str, Any]) -> None:
                 by=get_user_model().objects.filter(username=code.lower()).first(),
                 at=_at(answered, 10),
             )
+
+
+def build_consolidated(plan: Plan, users: dict[str, Any]) -> None:
+    """The Sở has drafted the 2026 consolidated report and sent it to the leadership."""
+    at = _at(D(2026, 12, 1), 16)
+    if at > timezone.now() or lifecycle.current(plan, 2026) is not None:
+        return
+    report = lifecycle.open_draft(plan, 2026, by=users["after"], at=at)
+    lifecycle.save_draft(
+        report,
+        assessment=(
+            "Năm 2026 là năm đầu vận hành chính quyền địa phương hai cấp; các xã, phường mới "
+            "đã tiếp nhận và triển khai các nhiệm vụ của kế hoạch. Chỉ tiêu về tỷ lệ chi cho "
+            "KH&CN còn thấp so với lộ trình."
+        ),
+        direction=(
+            "Ưu tiên bố trí kinh phí KH&CN cấp xã; hỗ trợ đăng ký bảo hộ nhãn hiệu cho sản phẩm "
+            "chủ lực; đôn đốc các nhiệm vụ quá hạn."
+        ),
+        by=users["after"],
+    )
+    lifecycle.move(report, "submitted", by=users["after"], at=at)
