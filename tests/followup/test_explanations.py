@@ -113,3 +113,15 @@ def test_the_consolidated_report_lists_the_explanations(red):
     assert content["explanations"] == [
         {"unit": "UBND xã Một, chỉ tiêu CT1", "text": "Bão lũ. Giải pháp: Bố trí kinh phí."}
     ]
+
+
+def test_the_report_page_says_what_to_explain_and_where(red):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from kehoach.reporting import gate
+
+    problems = gate.submission_problems(_draft(red))
+    with translation.override("vi"):
+        page = render_to_string("web/reports/_rules.html", {"gate_problems": problems})
+    assert "Chỉ tiêu CT1" in page and 'href="/explanations/X01/2025/CT1/"' in page

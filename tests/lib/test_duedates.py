@@ -61,3 +61,13 @@ def test_it_labels_in_vietnamese():
         assert parse_due("2026").label() == "Năm 2026"
         assert parse_due("ongoing").label() == "Thường xuyên"
         assert parse_due("2026-06-30").label() == "30/06/2026"
+
+
+def test_the_admin_refuses_a_due_text_it_cannot_read(db):
+    from django.core.exceptions import ValidationError
+
+    from kehoach.lib.duedates import validate_due
+
+    validate_due("Quý II/2026")
+    with pytest.raises(ValidationError, match="sớm"):
+        validate_due("sớm")

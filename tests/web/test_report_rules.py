@@ -147,7 +147,7 @@ def test_it_refuses_an_excel_upload_that_submits_whole_naming_the_rule(cast, pla
 
 def test_it_submits_an_excel_upload_that_keeps_the_rules(cast, plan):
     head = _client(cast.users["x01.head"])
-    workbook = _filled(head, TRE5_RA_LOP=99, TRE5=100)
+    workbook = _filled(head, TRE5_RA_LOP=100, TRE5=100)  # also meets I1 (≥ 99,8 %)
     response = _upload(head, workbook, submit="1")
     assert response.status_code == 302
     assert _report().state == "submitted"

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kehoach.lib.duedates import validate_due
 from kehoach.reporting.models import TaskStatus
 
 
@@ -30,6 +31,7 @@ class Assignment(models.Model):
         _("due"),
         max_length=16,
         help_text=_('A day, a quarter, a year or "thường xuyên" (lib/duedates.py).'),
+        validators=[validate_due],
     )
     basis = models.CharField(_("basis document"), max_length=255, blank=True)
     assigned_by = models.ForeignKey(

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kehoach.lib.periods import VIETNAM
-from kehoach.lib.reasons import Reason
+from kehoach.lib.reasons import Reason, translated
 from kehoach.lib.text import fold
 
 ONGOING = "ongoing"
@@ -135,3 +135,13 @@ def parse_due(text: object) -> Due | None:
 def overdue_from(day: datetime.date) -> datetime.datetime:
     """The first instant a task due on ``day`` is overdue: the next day, 00:00 in Vietnam."""
     return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, VIETNAM)
+
+
+def validate_due(value: object) -> None:
+    """A model field's validator: a due text ``parse_due`` reads (the admin's forms run it)."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        parse_due(value)
+    except DueDateError as exc:
+        raise ValidationError(translated(exc.reason)) from None

@@ -8,6 +8,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kehoach.lib.duedates import validate_due
+
 
 class Plan(models.Model):
     code = models.CharField(_("code"), max_length=64, unique=True)
@@ -395,6 +397,7 @@ class Task(models.Model):
         max_length=16,
         blank=True,
         help_text=_('A day, a quarter, a year or "thường xuyên"; empty: no deadline.'),
+        validators=[validate_due],
     )
 
     class Meta:

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kehoach.audit.models import AuditEntry
+from kehoach.lib.duedates import validate_due
 from kehoach.lib.periods import deadline_instant
 
 
@@ -101,6 +102,7 @@ class UnitPlanTask(models.Model):
         max_length=16,
         blank=True,
         help_text=_("The unit's own due date for the task; empty: the plan's."),
+        validators=[validate_due],
     )
 
     class Meta:

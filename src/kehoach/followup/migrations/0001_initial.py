@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
+import kehoach.lib.duedates
 from django.db import migrations, models
 
 
@@ -21,7 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('text', models.TextField(verbose_name='task')),
-                ('due', models.CharField(help_text='A day, a quarter, a year or "thường xuyên" (lib/duedates.py).', max_length=16, verbose_name='due')),
+                ('due', models.CharField(help_text='A day, a quarter, a year or "thường xuyên" (lib/duedates.py).', max_length=16, validators=[kehoach.lib.duedates.validate_due], verbose_name='due')),
                 ('basis', models.CharField(blank=True, max_length=255, verbose_name='basis document')),
                 ('assigned_at', models.DateTimeField(verbose_name='assigned at')),
                 ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assigned by')),
