@@ -155,3 +155,36 @@ def test_it_refuses_an_assignment_without_a_real_due_date(cast):
         recording.assign(cast.plan, cast.units["X02"], "Việc", "sớm nhất có thể")
     assert "due" in refused.value.message_dict
     assert not cast.plan.assignments.exists()
+
+
+@pytest.mark.parametrize(
+    ("instant", "bucket"),
+    [
+        ((2026, 6, 30, 23, 59), "pending"),  # the last minute of the due day
+        ((2026, 7, 1, 0, 0), "overdue"),  # the first minute after it, in Vietnam
+    ],
+)
+def test_the_command_pins_the_edge_minutes_with_time_frozen(cast, instant, bucket):
+    _one_task_due(cast, "30/06/2026")
+    out = io.StringIO()
+    with time_machine.travel(_at(*instant), tick=False):
+        call_command("task_status", "--year", "2026", "--format", "json", stdout=out)
+    total = json.loads(out.getvalue())["total"]
+    assert total == {
+        **dict.fromkeys(("done_on_time", "done_late", "pending", "overdue"), 0),
+        bucket: 1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("done_on", "bucket"),
+    [(D(2026, 6, 30), "done_on_time"), (D(2026, 7, 1), "done_late")],
+)
+def test_the_day_done_decides_on_time_or_late_with_time_frozen(cast, done_on, bucket):
+    _one_task_due(cast, "2026-06-30")
+    with time_machine.travel(_at(done_on.year, done_on.month, done_on.day, 23, 59), tick=False):
+        recording.record_progress(_item(cast), percent=100, status=TaskStatus.DONE, done_on=done_on)
+    with time_machine.travel(_at(2026, 7, 2, 8, 0), tick=False):
+        out = io.StringIO()
+        call_command("task_status", "--year", "2026", "--format", "json", stdout=out)
+    assert json.loads(out.getvalue())["total"][bucket] == 1

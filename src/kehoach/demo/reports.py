@@ -47,7 +47,7 @@ RESULTS = {
     ],
     "4": [
         "Hướng dẫn {n} cơ sở lập hồ sơ đăng ký nhãn hiệu, nhãn hiệu tập thể.",
-        "Vận động {n} ý tưởng tham gia cuộc thi khởi nghiệp đổi mới sáng tạo của huyện.",
+        "Vận động {n} ý tưởng tham gia cuộc thi khởi nghiệp đổi mới sáng tạo của {above}.",
     ],
     "5": [
         "Phối hợp kiểm tra chất lượng hàng hóa tại {n} cơ sở kinh doanh trên địa bàn.",
@@ -65,10 +65,16 @@ DIFFICULTIES = [
 ]
 PROPOSALS = [
     "",
-    "Đề nghị huyện bố trí kinh phí hỗ trợ đăng ký bảo hộ nhãn hiệu cho sản phẩm của xã.",
-    "Đề nghị Phòng Kinh tế và Hạ tầng tổ chức tập huấn chuyên sâu cho cán bộ cấp xã.",
+    "Đề nghị {above} bố trí kinh phí hỗ trợ đăng ký bảo hộ nhãn hiệu cho sản phẩm của xã.",
+    "Đề nghị {lead} tổ chức tập huấn chuyên sâu cho cán bộ cấp xã.",
     "",
 ]
+# Whom a commune asks: the district and its office until the 2025 reform, then the city and
+# the Sở that took the district's duties over.
+ASKED = {
+    "before": {"above": "huyện", "lead": "Phòng Kinh tế và Hạ tầng"},
+    "after": {"above": "thành phố", "lead": "Sở Khoa học và Công nghệ"},
+}
 ASSESSMENT = (
     "Năm {year}, {unit} đã triển khai các nhiệm vụ được giao trong Kế hoạch phát triển khoa học "
     "và công nghệ của huyện; các nhiệm vụ cơ bản được thực hiện theo tiến độ, một số nội dung "
@@ -101,15 +107,18 @@ def _at(year: int, month: int, day: int, hour: int = 9) -> datetime.datetime:
 
 def _entries(unit, year: int, tasks) -> dict[str, dict]:
     rng = random.Random(f"{unit.code}-{year}")
+    asked = ASKED["after" if year >= 2025 else "before"]
     entries = {}
     for task in tasks:
         options = RESULTS.get(task.group.code, ["Triển khai theo kế hoạch."])
         status = "done" if year < 2026 and rng.random() < 0.5 else "in_progress"
         entries[task.code] = {
             "status": status,
-            "result": rng.choice(options).format(n=rng.randint(2, 40)),
+            "result": rng.choice(options).format(n=rng.randint(2, 40), **asked),
             "difficulties": rng.choice(DIFFICULTIES),
-            "proposals": rng.choice(PROPOSALS),
+            "proposals": rng.choice(PROPOSALS).format(
+                **ASKED["after" if year >= 2025 else "before"]
+            ),
         }
     return entries
 
