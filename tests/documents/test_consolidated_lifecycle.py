@@ -112,3 +112,14 @@ def test_the_page_drafts_and_the_leader_returns_with_a_reason(client, cast):
     assert draft.status_code == 200 and "Đánh giá A" in _text(draft.content)
     client.force_login(cast.users["x01"])
     assert client.get("/review/consolidated/?year=2025").status_code in (403, 404)
+
+
+def test_whose_turn_it_is_learns_it(cast, draft):
+    from kehoach.notifications.models import Notification
+
+    lifecycle.move(draft, "submitted", by=cast.users["ktht"])
+    [asked] = Notification.objects.filter(kind="consolidated")
+    assert asked.user == cast.users["lanhdao"] and asked.link == "/review/consolidated/?year=2025"
+    lifecycle.move(draft, "returned", by=cast.users["lanhdao"], reason="Thiếu phần kinh phí")
+    back = Notification.objects.filter(kind="consolidated").exclude(pk=asked.pk).get()
+    assert back.user == cast.users["ktht"] and "Thiếu phần kinh phí" in back.body

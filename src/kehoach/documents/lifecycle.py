@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,7 @@ from kehoach.lib.text import MAX_TEXT
 from kehoach.orgunits.models import OrgUnit
 from kehoach.plans import scope
 from kehoach.plans.models import Plan
+from kehoach.plans.planfile import DEFAULT_PLAN_CODE
 
 from .content import report_content
 from .models import ConsolidatedMove, ConsolidatedReport
@@ -199,8 +201,56 @@ def move(
     ConsolidatedMove.objects.create(
         report=locked, from_state=from_state, to_state=to_state, at=at, by=by, comment=reason
     )
+    _tell(locked, to_state, reason, at)
     report.refresh_from_db()
     return report
+
+
+def _people(action: str, unit: OrgUnit) -> list[Any]:
+    """Everyone who may do ``action`` on ``unit`` now (whoever's turn it is)."""
+    from django.contrib.auth import get_user_model
+
+    roles = access.ACTIONS[action]
+    candidates = (
+        get_user_model().objects.filter(memberships__role__in=roles, is_active=True).distinct()
+    )
+    return [user for user in candidates if access.can(user, action, unit)]
+
+
+def _tell(report: ConsolidatedReport, to_state: str, reason: str, at: datetime.datetime) -> None:
+    """Whose turn it is learns it: the leadership of a report to approve, the lead office of
+    one returned or approved."""
+    if to_state not in (S.SUBMITTED, S.RETURNED, S.APPROVED):
+        return
+    from kehoach.notifications.models import Kind
+    from kehoach.notifications.sending import notify
+
+    values = {"year": report.year, "unit": report.org_unit.name}
+    subjects: dict[str, str] = {
+        S.SUBMITTED: _("[kehoach] The consolidated report of %(year)s awaits your approval"),
+        S.RETURNED: _("[kehoach] The consolidated report of %(year)s was returned"),
+        S.APPROVED: _("[kehoach] The consolidated report of %(year)s was approved: issue it"),
+    }
+    action = access.APPROVE_REPORT if to_state == S.SUBMITTED else access.BUILD_REPORT
+    link = reverse("web:consolidated") + f"?year={report.year}"
+    if report.plan.code != DEFAULT_PLAN_CODE:
+        link += f"&plan={report.plan.code}"
+    body = _("The consolidated report of %(year)s of %(unit)s is now: %(state)s.") % {
+        **values,
+        "state": S(to_state).label,
+    }
+    if reason:
+        body += "\n" + _("Reason:") + " " + reason
+    notify(
+        Kind.CONSOLIDATED,
+        subjects[to_state] % values,
+        body,
+        users=_people(action, report.org_unit),
+        org_unit=report.org_unit,
+        link=link,
+        data={"year": report.year, "state": to_state},
+        at=at,
+    )
 
 
 def _issue(

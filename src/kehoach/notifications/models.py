@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     TASK_OVERDUE = "task_overdue", _("Task overdue")
     EXPLANATION_REQUESTED = "explanation_requested", _("Explanation requested")
     EXPLANATION_GIVEN = "explanation_given", _("Explanation given")
+    CONSOLIDATED = "consolidated", _("Consolidated report")
 
 
 class Notification(models.Model):
