@@ -398,6 +398,23 @@ def freshness(port: int, writer_token: str, session: str, communes: list[str], n
 # --- the deadline hour -----------------------------------------------------------------------
 
 
+def _explain_and_submit(
+    client: Client, code: str, refused: bytes, address: str
+) -> tuple[int, bytes]:
+    """What a clerk does when the submission is refused for a red indicator: explain it
+    (``/api/explanations/``), then submit again. Any other refusal stands."""
+    problems = json.loads(refused).get("problems", [])
+    red = [p["code"] for p in problems if p.get("check") == "red_indicator"]
+    if not red or len(red) < len(problems):
+        return 409, refused
+    for indicator in red:
+        body = {"indicator": indicator, "why": "Nguồn lực còn hạn chế.", "action": "Bổ sung."}
+        status, answer = client.request("POST", f"/api/explanations/{code}/{YEAR}/", body)
+        if status != 200:
+            return status, answer
+    return client.request("POST", address + "submit/")
+
+
 def deadline(
     port: int,
     prepared: dict,
@@ -451,6 +468,8 @@ def deadline(
                 continue
             try:
                 status, answer = client.request("POST", address + "submit/")
+                if status == 409:  # a red indicator needs words first: the clerk writes them
+                    status, answer = _explain_and_submit(client, code, answer, address)
             except OSError:
                 status, answer = None, b""
                 client.close()

@@ -8,7 +8,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from .views import indicators, plans, registers, reports, units, values
+from .views import explanations, indicators, plans, registers, reports, units, values
 
 app_name = "api"
 
@@ -27,6 +27,11 @@ urlpatterns = [
     path(f"{REPORT}submit/", reports.ReportSubmit.as_view(), name="report-submit"),
     path(f"{REPORT}return/", reports.ReportReturn.as_view(), name="report-return"),
     path(f"{REPORT}accept/", reports.ReportAccept.as_view(), name="report-accept"),
+    path(
+        "explanations/<str:org_unit>/<int:year>/",
+        explanations.Explanations.as_view(),
+        name="explanations",
+    ),
     path("indicators/", indicators.Indicators.as_view(), name="indicators"),
     path("values/", values.Values.as_view(), name="values"),
     path("reporting-status/", indicators.ReportingStatus.as_view(), name="reporting-status"),

@@ -160,6 +160,8 @@ def explain(
     errors: dict[str, str] = {}
     why = _text(why, "why", errors, _("Write why."))
     action = _text(action, "action", errors, _("Write what the unit will do."))
+    if year not in plan.years():
+        errors["year"] = _("%(year)s is outside the plan's years.") % {"year": year}
     if errors:
         raise ValidationError(errors)
     found = _indicator(plan, indicator)
