@@ -43,8 +43,12 @@ def reminder_kind(due_on: datetime.date, today: datetime.date) -> str | None:
     return None
 
 
-def _people(item: Item) -> list[Any]:
-    return list(access.members_who_may(access.EDIT_REPORT, [item.org_unit.pk]))
+def _people(item: Item, known: dict[int, list[Any]]) -> list[Any]:
+    """The unit's clerks and head, read once per unit of the run."""
+    unit = item.org_unit.pk
+    if unit not in known:
+        known[unit] = list(access.members_who_may(access.EDIT_REPORT, [unit]))
+    return known[unit]
 
 
 def _recipients(item: Item, people: list[Any]) -> list[str]:
@@ -87,6 +91,7 @@ def send_task_reminders(
     now = now or timezone.now()
     today = timezone.localdate(now)
     messages: list[Message] = []
+    known: dict[int, list[Any]] = {}
     for plan in Plan.objects.all():
         for year in (today.year - 1, today.year, today.year + 1):
             if year not in plan.years():
@@ -97,7 +102,7 @@ def send_task_reminders(
                     continue
                 if not item.org_unit.is_valid_on(today):
                     continue
-                people = _people(item)
+                people = _people(item, known)
                 recipients = _recipients(item, people)
                 subject, body = _message(item, kind)
                 sent = bool(recipients or people) and _send_once(

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kehoach.lib.periods import VIETNAM
+from kehoach.lib.periods import deadline_instant
 from kehoach.lib.reasons import Reason, translated
 from kehoach.lib.text import fold
 
@@ -133,8 +133,10 @@ def parse_due(text: object) -> Due | None:
 
 
 def overdue_from(day: datetime.date) -> datetime.datetime:
-    """The first instant a task due on ``day`` is overdue: the next day, 00:00 in Vietnam."""
-    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, VIETNAM)
+    """The first instant a task due on ``day`` is overdue: the next day begins in Vietnam, as a
+    report due "before" a day (``periods.deadline_instant``)."""
+    after = day + datetime.timedelta(days=1)
+    return deadline_instant(after.year, after.month, after.day)
 
 
 def validate_due(value: object) -> None:

@@ -30,19 +30,9 @@ from kehoach.documents.pdf import ConversionError
 from kehoach.documents.report import CONTENT_TYPES, ascii_slug
 from kehoach.plans.models import Plan
 
-from .plans import plan_of_request, plan_query
+from .plans import plan_of_request, plan_query, plan_year, shown_years
 
 S = ConsolidatedState
-
-
-def _year(value: str | None, plan: Plan) -> int:
-    try:
-        year = int(value or timezone.localdate().year)
-    except ValueError:
-        raise Http404 from None
-    if year not in plan.years():
-        raise Http404
-    return year
 
 
 def _here(plan: Plan, year: int) -> str:
@@ -53,8 +43,8 @@ def _here(plan: Plan, year: int) -> str:
 def consolidated(request: HttpRequest) -> HttpResponse:
     plan = plan_of_request(request)
     if request.method == "POST":
-        return _act(request, plan, _year(request.POST.get("year"), plan))
-    year = _year(request.GET.get("year"), plan)
+        return _act(request, plan, plan_year(plan, request.POST.get("year")))
+    year = plan_year(plan, request.GET.get("year"))
     unit = lifecycle.body_of(plan, year)
     if unit is None or not access.can_see(request.user, unit):
         raise Http404
@@ -67,7 +57,7 @@ def consolidated(request: HttpRequest) -> HttpResponse:
     context = {
         "plan": plan,
         "year": year,
-        "years": [y for y in plan.years() if y <= max(timezone.localdate().year, year)],
+        "years": shown_years(plan, year),
         "unit": unit,
         "report": report,
         "state_label": S(report.state).label if report else "",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from kehoach.accounts import access
@@ -79,6 +80,23 @@ def plan_of_request(request) -> Plan:
             setattr(request, ATTRIBUTE, plan)
             return plan
     raise Http404("no such plan")
+
+
+def plan_year(plan: Plan, value: str | None) -> int:
+    """The year a page asks for (default: this year in Vietnam); 404 when it is not a year of
+    the plan."""
+    try:
+        year = int(value or timezone.localdate().year)
+    except ValueError:
+        raise Http404 from None
+    if year not in plan.years():
+        raise Http404
+    return year
+
+
+def shown_years(plan: Plan, year: int) -> list[int]:
+    """The years a page's year menu offers: the plan's, up to this year (or the one shown)."""
+    return [y for y in plan.years() if y <= max(timezone.localdate().year, year)]
 
 
 def plan_query(plan: Plan, first: str = "?") -> str:

@@ -11,27 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
 
 from kehoach.accounts import access
 from kehoach.followup.scorecard import COLOURS, Row, scorecard, settings_of
 from kehoach.followup.scorecard_xlsx import colour_label, scorecard_workbook
-from kehoach.plans.models import Plan
 
-from .plans import plan_of_request
-
-
-def _year(request: HttpRequest, plan: Plan) -> int:
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        raise Http404 from None
-    if year not in plan.years():
-        raise Http404
-    return year
+from .plans import plan_of_request, plan_year, shown_years
 
 
 def _visible(user: Any, rows: list[Row]) -> list[Row]:
@@ -46,13 +34,13 @@ def _percent(share: float | None) -> float | None:
 @login_required
 def scorecard_page(request: HttpRequest) -> HttpResponse:
     plan = plan_of_request(request)
-    year = _year(request, plan)
+    year = plan_year(plan, request.GET.get("year"))
     rows = _visible(request.user, scorecard(plan, year))
     rows.sort(key=lambda row: (COLOURS.index(row.colour), row.rank))
     weights, thresholds = settings_of(plan)
     context = {
         "year": year,
-        "years": [y for y in plan.years() if y <= max(timezone.localdate().year, year)],
+        "years": shown_years(plan, year),
         "rows": [
             {
                 "row": row,
@@ -72,7 +60,7 @@ def scorecard_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def scorecard_xlsx(request: HttpRequest) -> HttpResponse:
     plan = plan_of_request(request)
-    year = _year(request, plan)
+    year = plan_year(plan, request.GET.get("year"))
     rows = _visible(request.user, scorecard(plan, year))
     response = HttpResponse(
         scorecard_workbook(plan, year, rows),

@@ -32,18 +32,7 @@ from kehoach.orgunits.models import OrgUnit
 from kehoach.plans.models import Plan
 from kehoach.reporting.models import TaskStatus
 
-from .plans import plan_of_request, plan_query
-
-
-def _year(value: str | None, plan: Plan) -> int:
-    today = timezone.localdate().year
-    try:
-        year = int(value or today)
-    except ValueError:
-        year = today
-    if year not in plan.years():
-        raise Http404
-    return year
+from .plans import plan_of_request, plan_query, plan_year, shown_years
 
 
 def _visible(user: Any, items: list[Item]) -> list[Item]:
@@ -62,7 +51,7 @@ def _default_unit(user: Any, items: list[Item]) -> str:
 @login_required
 def task_list(request):
     plan = plan_of_request(request)
-    year = _year(request.GET.get("year"), plan)
+    year = plan_year(plan, request.GET.get("year"))
     now = timezone.now()
     items = _visible(request.user, items_due(plan, year, now=now))
     by_unit: dict[str, list[Item]] = {}
@@ -82,7 +71,7 @@ def task_list(request):
     context = {
         "plan": plan,
         "year": year,
-        "years": [y for y in plan.years() if y <= max(timezone.localdate().year, year)],
+        "years": shown_years(plan, year),
         "now": now,
         "buckets": [(b, BUCKET_LABELS[b], total[b]) for b in BUCKETS],
         "due_total": len(items),
@@ -101,12 +90,11 @@ def task_list(request):
 
 
 def _assignable(user: Any) -> list[OrgUnit]:
-    today = timezone.localdate()
-    return [
-        unit
-        for unit in access.visible_units(user).order_by("name")
-        if unit.is_valid_on(today) and access.can(user, access.ASSIGN_TASK, unit)
-    ]
+    """The units a task can be given to: assigning needs the role alone (``access.ANY_UNIT``),
+    so the units the user sees that exist today; one query, not a check per unit."""
+    if not access.may(user, access.ASSIGN_TASK):
+        return []
+    return list(access.visible_units(user).valid_on(timezone.localdate()).order_by("name"))
 
 
 def _back(plan: Plan, year: int, unit: str) -> str:
@@ -122,7 +110,7 @@ def _errors_text(exc: ValidationError) -> str:
 @require_POST
 def progress(request):
     plan = plan_of_request(request)
-    year = _year(request.POST.get("year"), plan)
+    year = plan_year(plan, request.POST.get("year"))
     unit = access.unit_or_404(request.user, request.POST.get("unit", ""), access.EDIT_REPORT)
     key = request.POST.get("item", "")
     found = [i for i in items_due(plan, year, units=[unit]) if i.key == key]
