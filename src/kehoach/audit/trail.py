@@ -2,7 +2,10 @@
 
 import datetime
 import json
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -77,8 +80,11 @@ def append(
     user=None,
     object_repr: str = "",
     at: datetime.datetime | None = None,
-) -> AuditEntry:
+) -> AuditEntry | None:
+    """Append one entry (None when a ``holding`` block keeps it for its one append)."""
     item = Pending(action, model, object_pk, before, after, object_repr)
+    if _hold([item], user, at):
+        return None
     return _append([item], user=user, at=at)[0]
 
 
@@ -88,7 +94,86 @@ def append_many(pending: list[Pending], *, user=None, batch_size: int = 1000) ->
     a few queries, not three per record. Every entry gets the same instant. Returns how many."""
     if not pending:
         return 0
+    if _hold(pending, user):
+        return len(pending)
     return len(_append(pending, user=user, batch_size=batch_size))
+
+
+# --- holding a request's entries -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Held:
+    item: Pending  # before/after already plain: later changes to the instance do not count
+    who: tuple[int | None, str, str]
+    savepoints: tuple[str, ...]  # the open savepoints it was written under
+    at: datetime.datetime | None  # an instant given by the writer (an import's), else None
+
+
+_local = threading.local()
+
+
+def _hold(pending: list[Pending], user, at: datetime.datetime | None = None) -> bool:
+    """Keep ``pending`` for the holding block's one append, if one is open (``holding``)."""
+    held: list[_Held] | None = getattr(_local, "held", None)
+    if held is None:
+        return False
+    connection = transaction.get_connection()
+    savepoints = tuple(sid for sid in connection.savepoint_ids if sid)
+    who = _who(user)
+    for item in pending:
+        item = replace(item, before=plain(item.before), after=plain(item.after))
+        held.append(_Held(item, who, savepoints, at))
+    return True
+
+
+def _drop_rolled_back(execute, sql, params, many, context):
+    """An execute wrapper: when a savepoint is rolled back, the entries written under it are
+    dropped with the rows they describe."""
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and sql.startswith("ROLLBACK TO SAVEPOINT"):
+        sid = sql.rsplit(" ", 1)[-1].strip('"`')
+        held = getattr(_local, "held", None)
+        if held is not None:
+            held[:] = [h for h in held if sid not in h.savepoints]
+    return result
+
+
+@contextmanager
+def holding() -> Iterator[None]:
+    """Within a transaction: hold the audit entries written inside the block and append
+    them when it ends, in order, with the head locked once (one append per request, instead
+    of one per entry; the head's lock is then held from the end of the block to the commit,
+    not from the first write). Entries written under a savepoint that is rolled back are
+    dropped, and all of them when the block ends with an exception. Nested blocks join the
+    outer one. Outside a transaction it holds nothing (each entry is its own append)."""
+    connection = transaction.get_connection()
+    if getattr(_local, "held", None) is not None or not connection.in_atomic_block:
+        yield
+        return
+    _local.held = []
+    try:
+        with connection.execute_wrapper(_drop_rolled_back):
+            yield
+        held: list[_Held] = _local.held
+    finally:
+        _local.held = None
+    if not connection.needs_rollback:  # else the transaction is lost anyway
+        _flush(held)
+
+
+def _flush(held: list[_Held]) -> None:
+    """Append the held entries in order: the head locked once, at one instant (unless the
+    writer gave its own), each run of the same author and instant inserted together."""
+    if not held:
+        return
+    now = _now()
+    start = 0
+    for end in range(1, len(held) + 1):
+        if end == len(held) or (held[end].who, held[end].at) != (held[start].who, held[start].at):
+            run = held[start:end]
+            _append([h.item for h in run], who=run[0].who, at=run[0].at or now)
+            start = end
 
 
 class _Row:
@@ -103,11 +188,16 @@ class _Row:
         self.hash = ""
 
 
-def _append(pending, *, user=None, at=None, batch_size: int = 1000) -> list[AuditEntry]:
-    user_id, username, via = _who(user)
-    with transaction.atomic():
+def _append(pending, *, user=None, at=None, batch_size: int = 1000, who=None) -> list[AuditEntry]:
+    user_id, username, via = _who(user) if who is None else who
+    # no savepoint of its own: an append that fails fails its whole transaction
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
-        at = _now() if at is None else at.replace(microsecond=at.microsecond // 1000 * 1000)
+        if at is None:
+            at = _now()
+        else:  # as the database gives it back (UTC), or the seal would not match on reading
+            at = at.astimezone(datetime.UTC) if timezone.is_aware(at) else at
+            at = at.replace(microsecond=at.microsecond // 1000 * 1000)
         seq, last_hash = head.last_seq, head.last_hash
         one = len(pending) == 1
         entries: list = []

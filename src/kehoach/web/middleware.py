@@ -25,8 +25,9 @@ class VietnameseFirstLocaleMiddleware:
 
 class AtomicWritesMiddleware:
     """Every request that may write (POST, PUT, PATCH, DELETE) runs in one transaction, so a
-    change and its audit entry are kept together or not at all. Reads stay outside
-    transactions (on SQLite a write transaction would serialise them)."""
+    change and its audit entry are kept together or not at all, and its audit entries are
+    appended together when the view is done (``trail.holding``: one append per request).
+    Reads stay outside transactions (on SQLite a write transaction would serialise them)."""
 
     WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -38,8 +39,11 @@ class AtomicWritesMiddleware:
             return self.get_response(request)
         from django.db import transaction
 
+        from kehoach.audit import trail
+
         with transaction.atomic():
-            response = self.get_response(request)
+            with trail.holding():
+                response = self.get_response(request)
             if response.status_code >= 500:
                 transaction.set_rollback(True)
             return response
