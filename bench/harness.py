@@ -77,6 +77,29 @@ def compare(engine: dict, reference: dict, examples: int = 10) -> tuple[int, lis
     return len(bad), bad[:examples]
 
 
+def _status_mb(key: str) -> float | None:
+    """This process's ``VmRSS`` or ``VmHWM`` (its peak resident size) in MB, from /proc."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _peak_reset() -> float | None:
+    """Reset the peak resident size (Linux: 5 to clear_refs), so that the next step's peak is
+    its own; returns the resident size now, in MB."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+            f.write("5")
+    except OSError:
+        pass
+    return _status_mb("VmRSS")
+
+
 def _server_version(connection) -> str:
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
@@ -96,6 +119,7 @@ def run(
     workdir: str = ".",
     clients: int = 50,
     per_client: int = 20,
+    replica: str | None = None,
 ) -> dict:
     """Set Django up against ``db_url`` (this process only), generate, time, compare; then
     the documents, and the web tier under load (``bench.load``) unless ``web`` is False."""
@@ -128,6 +152,13 @@ def run(
             cur.execute("ANALYZE")
     plan = Plan.objects.get(code=counts["plan"])
     years = list(YEARS)
+    if replica:  # a run for the hot standby: reads with and without it, nothing else
+        from bench import load
+
+        out["replica"] = load.replica_reads(
+            plan, workdir, replica, clients=clients, per_client=per_client
+        )
+        return out
 
     try:
         from kehoach.metrics.engine import compute_all, judge_all
@@ -138,7 +169,9 @@ def run(
     engine_values = None
     if compute_all is not None:
         log(f"{connection.vendor}: timing the engine (1 warm-up + {runs})")
+        rss_before = _peak_reset()
         median, times, result = timed(lambda: compute_all(plan, years=years), runs)
+        out["engine_memory"] = {"before_mb": rss_before, "peak_mb": _status_mb("VmHWM")}
         out["engine_s"], out["engine_runs"] = median, times
         engine_values = flatten(result)
         out["engine_results"] = len(engine_values)
@@ -198,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-web", action="store_true", help="skip the server benchmarks")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--per-client", type=int, default=20)
+    parser.add_argument("--replica", help="DATABASE_URL of a hot standby of --db: reads only")
     args = parser.parse_args(argv)
     figures = run(
         args.db,
@@ -208,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir=os.path.dirname(os.path.abspath(args.out)),
         clients=args.clients,
         per_client=args.per_client,
+        replica=args.replica,
     )
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(figures, f, indent=2, ensure_ascii=False)

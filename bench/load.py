@@ -190,7 +190,7 @@ def free_port() -> int:
 class Server:
     """``kehoach serve`` in a subprocess, bound to 127.0.0.1 on a free port."""
 
-    def __init__(self, workdir: str, workers: int, threads: int):
+    def __init__(self, workdir: str, workers: int, threads: int, env: dict | None = None):
         self.port = free_port()
         self.workers, self.threads = workers, threads
         self.log_path = Path(workdir) / "serve.log"
@@ -201,6 +201,7 @@ class Server:
             "API_THROTTLE_USER": "1000000/min",
             "API_THROTTLE_WRITE": "1000000/min",
             "LOG_LEVEL": "ERROR",
+            **(env or {}),
         }
         kehoach = Path(sys.executable).with_name("kehoach")
         cmd = [str(kehoach), "serve", "--bind", f"{HOST}:{self.port}"]
@@ -357,8 +358,18 @@ def _grid_cells(html: str) -> list[str]:
     return cells + ["?"] * (5 - len(cells))
 
 
-def freshness(port: int, writer_token: str, session: str, communes: list[str], n: int = 10):
-    """Seconds from a record's acknowledgement until the API, then the dashboard, shows it."""
+def freshness(
+    port: int,
+    writer_token: str,
+    session: str,
+    communes: list[str],
+    n: int = 10,
+    prefix: str = "BENCH-FRESH",
+):
+    """Seconds from a record's acknowledgement until the API, then the dashboard, shows it.
+    The API is read on a connection of its own, not the writer's (a server thread that wrote
+    reads from the primary for a few seconds: ``db_routers.pin_to_primary``)."""
+    writer = Client(port, {"Authorization": f"Token {writer_token}"})
     api = Client(port, {"Authorization": f"Token {writer_token}"})
     page = Client(port, {"Cookie": f"sessionid={session}"})
     rng = random.Random(11)
@@ -366,12 +377,12 @@ def freshness(port: int, writer_token: str, session: str, communes: list[str], n
     for i in range(n):
         before_api, before_page = _api_ct5(api, "VN"), _page_ct5(page)
         body = {
-            "id": f"BENCH-FRESH-{i:03d}",
+            "id": f"{prefix}-{i:03d}",
             "org_unit": rng.choice(communes),
             "name": "Dự án đo độ trễ",
             "year": YEAR,
         }
-        status, _ = api.request("POST", "/api/registers/st_projects/", body)
+        status, _ = writer.request("POST", "/api/registers/st_projects/", body)
         acknowledged = time.perf_counter()
         if status != 201:
             errors += 1
@@ -383,6 +394,7 @@ def freshness(port: int, writer_token: str, session: str, communes: list[str], n
         while time.perf_counter() < limit and _page_ct5(page) == before_page:
             pass
         to_page.append(time.perf_counter() - acknowledged)
+    writer.close()
     api.close()
     page.close()
     return {
@@ -553,6 +565,107 @@ def verify(acknowledged: list[str]) -> dict:
     return {"lost": len(lost), "lost_examples": lost[:10], "in_db": len(submitted)}
 
 
+# --- what one save + submit costs, and what a worker holds -------------------------------------
+
+
+def queries_per_submission(prepared: dict, year: int = YEAR - 1, units: int = 5) -> dict:
+    """One commune's save and submit through the API, in this process (Django's test client,
+    the same middleware and views as the server), counting the queries of each request, the
+    audit appends (each locks the trail's head once) and, when a red indicator needs words,
+    the explanation and the second submission. A reporting period of ``year`` (not the
+    deadline hour's) is opened for it, so the hour's units are not touched."""
+    import statistics
+
+    from django.db import connection
+    from django.test import Client as DjangoClient
+    from django.test.utils import CaptureQueriesContext
+
+    from kehoach.reporting.models import ReportingPeriod
+
+    ReportingPeriod.open(ReportingPeriod.objects.get(pk=prepared["period"]).plan, year)
+    found: dict[str, list[int]] = {"save": [], "submit": [], "explain": [], "appends": []}
+    for code, token in prepared["heads"][-units:]:
+        client = DjangoClient(HTTP_HOST=HOST, HTTP_AUTHORIZATION=f"Token {token}")
+        address = f"/api/reports/{code}/{year}/"
+        body = {
+            "version": 0,
+            "general_assessment": "Đã triển khai.",
+            "tasks": [
+                {"task": t, "status": "in_progress", "result": "Đang thực hiện."}
+                for t in prepared["tasks"]
+            ],
+        }
+        with CaptureQueriesContext(connection) as save:
+            answer = client.put(address, json.dumps(body), content_type="application/json")
+        if answer.status_code != 200:
+            raise RuntimeError(f"save of {code}: {answer.status_code} {answer.content[:200]!r}")
+        with CaptureQueriesContext(connection) as submit:
+            answer = client.post(address + "submit/")
+        explain_queries = 0
+        if answer.status_code == 409:
+            problems = answer.json().get("problems", [])
+            with CaptureQueriesContext(connection) as explain:
+                for p in problems:
+                    client.post(
+                        f"/api/explanations/{code}/{year}/",
+                        json.dumps({"indicator": p["code"], "why": "Thiếu.", "action": "Bổ sung."}),
+                        content_type="application/json",
+                    )
+                answer = client.post(address + "submit/")
+            explain_queries = len(explain.captured_queries)
+        if answer.status_code != 200:
+            raise RuntimeError(f"submit of {code}: {answer.status_code} {answer.content[:200]!r}")
+        every = [*save.captured_queries, *submit.captured_queries]
+        found["save"].append(len(save.captured_queries))
+        found["submit"].append(len(submit.captured_queries))
+        found["explain"].append(explain_queries)
+        found["appends"].append(sum('FROM "audit_audithead"' in q["sql"] for q in every))
+    median = {k: statistics.median(v) for k, v in found.items()}
+    return {
+        "save": median["save"],
+        "submit": median["submit"],
+        "save_submit": median["save"] + median["submit"],
+        "explain_and_resubmit": median["explain"],
+        "audit_appends": median["appends"],
+        "units": units,
+    }
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(p) for p in found]
+
+
+def _status_kb(pid: int, key: str) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def worker_memory(server: Server) -> dict:
+    """The server's workers (gunicorn's children): the largest resident size now and the
+    largest peak (VmHWM), in MB, read from /proc."""
+    workers, todo = [], _children(server.process.pid)
+    while todo:  # every descendant: ``kehoach serve`` may run gunicorn's master in a child
+        pid = todo.pop()
+        workers.append(pid)
+        todo += _children(pid)
+    rss = [kb for pid in workers if (kb := _status_kb(pid, "VmRSS")) is not None]
+    peak = [kb for pid in workers if (kb := _status_kb(pid, "VmHWM")) is not None]
+    return {
+        "workers": len(workers),
+        "rss_mb": max(rss) / 1024 if rss else None,
+        "peak_mb": max(peak) / 1024 if peak else None,
+    }
+
+
 # --- all of it -------------------------------------------------------------------------------
 
 
@@ -587,6 +700,7 @@ def run(plan, workdir: str, clients: int = 50, per_client: int = 20) -> dict:
             out[name] = pages(
                 server.port, sessions, lambda r: "/dashboard/", per_client, budget_s=budget
             )
+        out["memory"] = worker_memory(server)  # after the national dashboard, every worker
         log(f"web: /dashboard/ (leadership), {clients} clients reading: 1 s between pages")
         out["dashboard_paced"] = pages(
             server.port,
@@ -616,6 +730,51 @@ def run(plan, workdir: str, clients: int = 50, per_client: int = 20) -> dict:
         out["deadline"] = {k: v for k, v in hour.items() if k != "acknowledged"}
         out["deadline"]["acknowledged"] = len(hour["acknowledged"])
         out["deadline"] |= verify(hour["acknowledged"])
+        log("web: the queries of one save + submit")
+        out["queries"] = queries_per_submission(prepared)
     finally:
         server.stop()
+    return out
+
+
+def replica_reads(plan, workdir: str, replica_url: str, clients: int = 50, per_client: int = 20):
+    """Read throughput with and without a hot standby: the same server (same workers), first
+    reading from the primary alone, then with ``DATABASE_REPLICA_URLS`` naming the standby
+    (the read router sends reads outside transactions to it). Each time: the leadership
+    dashboard and unit pages under ``clients`` non-stop clients, and how soon a new record
+    shows through the API and the dashboard (the standby's replay lag included)."""
+    from django.db import connections
+
+    log("replica: preparing users, sessions and tokens")
+    prepared = prepare(plan, readers=clients)
+    connections.close_all()
+    workers, threads = 2 * (os.cpu_count() or 2), 2
+    rng = random.Random(3)
+    some = rng.sample(prepared["provinces"], min(12, len(prepared["provinces"])))
+    some += rng.sample(prepared["communes"], min(12, len(prepared["communes"])))
+    unit_paths = [f"/units/{code}/" for code in some]
+    out: dict = {"workers": workers, "threads": threads}
+    for mode, env in (("primary", {}), ("replica", {"DATABASE_REPLICA_URLS": replica_url})):
+        server = Server(workdir, workers=workers, threads=threads, env=env)
+        try:
+            server.wait()
+            warm(server.port, prepared["sessions"], ["/dashboard/", *unit_paths], rounds=1)
+            found: dict = {}
+            log(f"replica: reads from the {mode}, /dashboard/ and /units/<code>/")
+            found["dashboard"] = pages(
+                server.port, prepared["sessions"], lambda r: "/dashboard/", per_client
+            )
+            found["unit_page"] = pages(
+                server.port, prepared["sessions"], lambda r: r.choice(unit_paths), per_client
+            )
+            found["freshness"] = freshness(
+                server.port,
+                prepared["writer"],
+                prepared["viewer_sessions"][0],
+                prepared["communes"],
+                prefix=f"BENCH-FRESH-{mode.upper()}",
+            )
+            out[mode] = found
+        finally:
+            server.stop()
     return out
