@@ -46,6 +46,7 @@ FIGURES = [
     ("anyplan_duckdb.{db}.two_plans", "anyplan.duckdb_s", "s", None, "lower"),
     ("anyplan_vs_duckdb.{db}.ratio", "anyplan.ratio", "x", 1.0, "lower"),
     ("anyplan_agreement.{db}.mismatches", "anyplan.mismatches", "values", 0, "lower"),
+    ("anyplan_memory.{db}.peak", "anyplan.memory.peak_mb", "MB", None, "lower"),
     ("agreement.{db}.mismatches", "mismatches", "values", 0, "lower"),
     ("results.{db}.unit_year_indicators", "duckdb_results", "values", None, "lower"),
     ("dashboard.{db}.p50", "web.dashboard.p50_s", "s", None, "lower"),

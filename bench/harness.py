@@ -202,6 +202,21 @@ def run(
         out["mismatches"], out["mismatch_examples"] = compare(engine_values, ref_values)
     del engine_values, ref_values, rows
 
+    from bench import anyplan
+
+    log(f"{connection.vendor}: the reported plan of 'Any plan runs' (10 indicators)")
+    out["anyplan_generate"] = anyplan.generate_reported_plan(seed=seed, years=YEARS)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    if compute_all is not None:
+        log(f"{connection.vendor}: timing both plans against DuckDB")
+        reported_plan = Plan.objects.get(code=anyplan.PLAN_CODE)
+        rss_before = _peak_reset()
+        found = anyplan.time_both(plan, reported_plan, years, runs=max(1, min(runs, 3)))
+        found["memory"] = {"before_mb": rss_before, "peak_mb": _status_mb("VmHWM")}
+        out["anyplan"] = found
+
     from bench import documents
 
     log(f"{connection.vendor}: the consolidated report of a province")

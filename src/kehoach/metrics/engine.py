@@ -423,10 +423,12 @@ def _reported(plan, specs, units: _Units, shown: list[str], span: range, own, li
             return below[code]
 
     out = {}
+    periods, aggregation = reported.load_periods(plan, span, using)  # one read, two folds
     for snapshot in (False, True):
         chosen = [i for i in wanted if (specs[i].basis == "snapshot") == snapshot]
         if chosen:
-            yearly = reported.load_yearly(plan, span, snapshot, using)
+            codes = frozenset().union(*(reported.elements_read(specs[i]) for i in chosen))
+            yearly = reported.fold(periods, aggregation, snapshot, codes)
             for i in chosen:
                 out[i] = reported.compute(specs[i], shown, span, yearly, counted, own)
     return out

@@ -326,6 +326,15 @@ class Expression:
         except (_NoValue, ArithmeticError):
             return None
 
+    def evaluate_known(self, values: Mapping[str, Decimal]) -> Decimal | None:
+        """``evaluate`` for values already checked: every key present, each a finite
+        ``Decimal`` (the engine's own folded values and counts). None on a division by zero
+        or an overflow."""
+        try:
+            return _value(self.root, values)
+        except (_NoValue, ArithmeticError):
+            return None
+
     def __str__(self) -> str:
         return str(self.root)
 

@@ -39,12 +39,20 @@ def _parse(text: str) -> expressions.Expression | None:
         return None
 
 
+def elements_read(spec: F.IndicatorSpec) -> frozenset[str]:
+    """The codes of the data elements the indicator reads."""
+    return frozenset().union(
+        *(
+            found.elements
+            for found in (_parse(spec.numerator), _parse(spec.denominator))
+            if found is not None
+        )
+    )
+
+
 def reads_elements(spec: F.IndicatorSpec) -> bool:
     """Whether the indicator reads reported data elements (then this module computes it)."""
-    return any(
-        found is not None and bool(found.elements)
-        for found in (_parse(spec.numerator), _parse(spec.denominator))
-    )
+    return bool(elements_read(spec))
 
 
 def _fold(values: list[tuple[str, Decimal]], aggregation: str, last: bool) -> Decimal:
@@ -60,6 +68,73 @@ def _fold(values: list[tuple[str, Decimal]], aggregation: str, last: bool) -> De
     return sum(numbers, Decimal(0))
 
 
+Periods = dict[tuple[int, str, int], list[tuple[str, Decimal]]]  # (unit, code, year) -> periods
+
+
+def load_periods(
+    plan,
+    span: range,
+    using: str | None = None,
+    org_units: Collection[int] | None = None,
+) -> tuple[Periods, dict[str, str]]:
+    """Every reported value of the plan's elements in ``span`` (only those of ``org_units``,
+    unit ids, when given) as its periods per (unit, element code, year), and each element's
+    aggregation: one read, folded as each indicator needs (``fold``)."""
+    from django.db import connections
+
+    from kehoach.plans.models import DataElement
+    from kehoach.reporting.models import DataValue
+
+    elements = {
+        pk: (code, aggregation)
+        for pk, code, aggregation in DataElement.objects.db_manager(using)
+        .filter(plan=plan)
+        .values_list("pk", "code", "aggregation")
+    }
+    periods: Periods = defaultdict(list)
+    if not elements:
+        return periods, {}
+    values = DataValue.objects.db_manager(using).filter(
+        element_id__in=list(elements), year__gte=span.start, year__lt=span.stop
+    )
+    if org_units is not None:
+        values = values.filter(org_unit_id__in=list(org_units))
+    code_of = {pk: code for pk, (code, _a) in elements.items()}
+    # a raw cursor over the ORM's own SQL: the rows as the database gives them, the amount
+    # through the backend's converters for the field (what the ORM does, without its
+    # per-row machinery)
+    query = values.values_list("org_unit_id", "element_id", "year", "period", "value").query
+    sql, params = query.sql_with_params()
+    connection = connections[values.db]
+    field = DataValue._meta.get_field("value")
+    column = field.get_col(DataValue._meta.db_table)
+    converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(10_000):
+            for unit, element, year, period, value in rows:
+                for convert in converters:
+                    value = convert(value, column, connection)
+                periods[unit, code_of[element], year].append((period, value))
+    return periods, dict(elements.values())
+
+
+def fold(
+    periods: Periods,
+    aggregation: Mapping[str, str],
+    snapshot: bool,
+    codes: Collection[str] | None = None,
+) -> Yearly:
+    """Each (unit, element, year)'s periods folded into the year by the element's
+    aggregation, or its last period (``snapshot``); only the elements of ``codes`` when
+    given."""
+    return {
+        key: _fold(found, aggregation[key[1]], snapshot)
+        for key, found in periods.items()
+        if codes is None or key[1] in codes
+    }
+
+
 def load_yearly(
     plan,
     span: range,
@@ -69,21 +144,21 @@ def load_yearly(
 ) -> Yearly:
     """Every reported value of the plan's elements in ``span``, folded into its year (only
     those of ``org_units``, unit ids, when given)."""
-    from kehoach.reporting.models import DataValue
+    periods, aggregation = load_periods(plan, span, using, org_units)
+    return fold(periods, aggregation, snapshot)
 
-    periods: dict[tuple[int, str, int], list[tuple[str, Decimal]]] = defaultdict(list)
-    aggregation: dict[str, str] = {}
-    values = DataValue.objects.db_manager(using).filter(
-        element__plan=plan, year__gte=span.start, year__lt=span.stop
-    )
-    if org_units is not None:
-        values = values.filter(org_unit_id__in=list(org_units))
-    for unit, code, agg, year, period, value in values.values_list(
-        "org_unit_id", "element__code", "element__aggregation", "year", "period", "value"
-    ):
-        periods[unit, code, year].append((period, value))
-        aggregation[code] = agg
-    return {key: _fold(found, aggregation[key[1]], snapshot) for key, found in periods.items()}
+
+class _Counts:
+    """Register counts as ``Decimal``, each made once."""
+
+    def __init__(self) -> None:
+        self._made: dict[int, Decimal] = {}
+
+    def of(self, count: int) -> Decimal:
+        found = self._made.get(count)
+        if found is None:
+            found = self._made[count] = Decimal(count)
+        return found
 
 
 def compute(
@@ -105,25 +180,41 @@ def compute(
     elements = numerator.elements | (denominator.elements if denominator else frozenset())
     n = len(span)
 
+    facts_read = [
+        (expressions.FACT_PREFIX + name, F.REGISTER_FACTS[name].index * n)
+        for name in sorted((numerator.facts | (denominator.facts if denominator else set())))
+    ]
+    codes_read = sorted(elements)
+    counts = _Counts()
+
     def parts(unit: int, j: int, year: int) -> tuple[Decimal, Decimal | None] | None:
-        known: dict[str, Decimal | int] = {}
-        for code in elements:
+        known: dict[str, Decimal] = {}
+        for code in codes_read:
             value = yearly.get((unit, code, year))
             if value is None:
                 return None  # the unit did not report every element: it does not count
             known[code] = value
-        facts = own.get(unit)
-        for expression in (numerator, denominator):
-            for name in expression.facts if expression is not None else ():
-                index = F.REGISTER_FACTS[name].index
-                known[expressions.FACT_PREFIX + name] = facts[index * n + j] if facts else 0
-        top = numerator.evaluate(known)
+        if facts_read:
+            facts = own.get(unit)
+            for name, offset in facts_read:
+                known[name] = counts.of(facts[offset + j] if facts else 0)
+        top = numerator.evaluate_known(known)
         if top is None:
             return None
-        bottom = denominator.evaluate(known) if denominator is not None else None
+        bottom = denominator.evaluate_known(known) if denominator is not None else None
         if denominator is not None and bottom is None:
             return None
         return top, bottom
+
+    # each unit's own (N, D) of a year once, however many units it counts for
+    memo: list[dict[int, tuple[Decimal, Decimal | None] | None]] = [{} for _ in span]
+
+    def part(unit: int, j: int, year: int) -> tuple[Decimal, Decimal | None] | None:
+        seen = memo[j]
+        if unit in seen:
+            return seen[unit]
+        found = seen[unit] = parts(unit, j, year)
+        return found
 
     cumulative = spec.basis == "cumulative"
     for code in codes:
@@ -131,7 +222,7 @@ def compute(
         total_n: Decimal | None = None
         total_d: Decimal | None = None
         for j, year in enumerate(span):
-            found = [p for unit in counted(code, year) if (p := parts(unit, j, year)) is not None]
+            found = [p for unit in counted(code, year) if (p := part(unit, j, year)) is not None]
             top = sum((t for t, _b in found), Decimal(0)) if found else None
             bottom = sum((b or Decimal(0) for _t, b in found), Decimal(0)) if found else None
             if cumulative and top is not None:

@@ -152,6 +152,35 @@ def check_reviewer(report: UnitReport, by, at: datetime.datetime) -> None:
         raise PermissionDenied(access.review_refusal(by, report))
 
 
+def _locked(report: UnitReport) -> UnitReport:
+    """The report's row locked for this transaction (``select_for_update``: two writers of
+    one report meet here), read with its period and unit, which every move checks. Only the
+    report's row is locked (``of``), not the period's or the unit's."""
+    return (
+        UnitReport.objects.select_related("period", "org_unit")
+        .select_for_update(of=("self",))
+        .get(pk=report.pk)
+    )
+
+
+# what a move or a save writes; read again after it, keeping the period and unit already read
+_WRITTEN = (
+    "state",
+    "general_assessment",
+    "version",
+    "first_submitted_at",
+    "submitted_at",
+    "decided_at",
+    "return_reason",
+    "updated_at",
+    "updated_by",
+)
+
+
+def _reread(report: UnitReport) -> None:
+    report.refresh_from_db(fields=_WRITTEN)
+
+
 def report_for(period, org_unit) -> UnitReport:
     """The unit's report of the period, created empty (not started) on first use."""
     report, _created = UnitReport.objects.get_or_create(
@@ -193,7 +222,7 @@ def transition(
     the reason of a return (``comment``). An ``imported`` move (``arrive``) finds the report's
     history already written and is checked against it (``check_arrival``).
     """
-    locked = UnitReport.objects.select_for_update().get(pk=report.pk)
+    locked = _locked(report)
     from_state = locked.state
     comment = comment.strip()
     if imported:
@@ -230,7 +259,7 @@ def transition(
     Transition.objects.create(
         report=locked, from_state=from_state, to_state=to_state, at=at, by=by, comment=comment
     )
-    report.refresh_from_db()
+    _reread(report)
     audit_record(report, audit_values(locked), user=by)
     if to_state == S.RETURNED and not imported:
         _tell_returned(report, comment, by, at)
@@ -304,7 +333,7 @@ def arrive(
         audit_record(UnitReport.objects.get(pk=current.pk), before)
     if to_state != current.state:
         transition(current, to_state, comment=_("Imported from %s") % source, at=at, imported=True)
-    report.refresh_from_db()
+    _reread(report)
     if to_state in S.READABLE:
         content = snapshot(report)
         last = report.versions.order_by("-number").first()
@@ -346,7 +375,7 @@ def save_draft(
     not started or returned becomes a draft (audited). Raises Conflict (UnknownVersion for a
     version the server never issued) or IllegalTransition.
     """
-    current = UnitReport.objects.select_for_update().get(pk=report.pk)
+    current = _locked(report)
     if current.locked:
         raise IllegalTransition(
             _("This report has been submitted or accepted and can no longer be edited.")
@@ -367,23 +396,38 @@ def save_draft(
         ),
     )
     if (current.state, S.DRAFT) in ALLOWED_MOVES:
-        transition(current, S.DRAFT, by=by, at=at)
+        transition(current, S.DRAFT, by=by, at=at)  # leaves ``current`` read again
     changes = {"version": F("version") + 1, "updated_by": by, "updated_at": at or timezone.now()}
     if general_assessment is not None:
         changes["general_assessment"] = general_assessment
-    before = audit_values(UnitReport.objects.get(pk=current.pk))
+    before = audit_values(current)
     UnitReport.objects.filter(pk=current.pk).update(**changes)
-    audit_record(UnitReport.objects.get(pk=current.pk), before, user=by)
+    _reread(current)
+    audit_record(current, before, user=by)
     if entries:
-        tasks = {t.code: t for t in report.period.plan.tasks.filter(code__in=list(entries))}
-        unknown = sorted(set(entries) - set(tasks))
-        if unknown:
-            raise IllegalTransition(_("Unknown task: %s") % ", ".join(unknown))
-        for code, values in entries.items():
-            fields = {k: v for k, v in values.items() if k in ENTRY_FIELDS}
-            TaskEntry.objects.update_or_create(report=current, task=tasks[code], defaults=fields)
-    report.refresh_from_db()
+        _write_entries(current, entries)
+    _reread(report)
     return report
+
+
+def _write_entries(report: UnitReport, entries: dict[str, dict]) -> None:
+    """Each task's entry created or changed (saved one by one: each is audited), the plan's
+    tasks and the report's entries read once."""
+    tasks = {t.code: t for t in report.period.plan.tasks.filter(code__in=list(entries))}
+    unknown = sorted(set(entries) - set(tasks))
+    if unknown:
+        raise IllegalTransition(_("Unknown task: %s") % ", ".join(unknown))
+    existing = {e.task_id: e for e in report.entries.filter(task__in=list(tasks.values()))}
+    for code, values in entries.items():
+        fields = {k: v for k, v in values.items() if k in ENTRY_FIELDS}
+        task = tasks[code]
+        entry = existing.get(task.pk)
+        if entry is None:
+            TaskEntry(report=report, task=task, **fields).save(force_insert=True)
+        elif any(getattr(entry, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(entry, name, value)
+            entry.save(update_fields=list(fields))
 
 
 def compare(older: dict, newer: dict) -> list[tuple[str, str, str]]:

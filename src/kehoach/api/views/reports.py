@@ -154,7 +154,11 @@ class ReportDetail(ReportView):
             for entry in data.get("tasks", [])
         }
         explained = {e["rule"]: e["text"] for e in data.get("explanations", [])}
-        rules = set(report.period.plan.validation_rules.values_list("code", flat=True))
+        rules = (
+            set(report.period.plan.validation_rules.values_list("code", flat=True))
+            if explained
+            else set()
+        )
         unknown = sorted(set(explained) - rules)
         if unknown:
             message = _("Unknown validation rule: %s") % ", ".join(unknown)
