@@ -182,7 +182,7 @@ def compute(
 
     facts_read = [
         (expressions.FACT_PREFIX + name, F.REGISTER_FACTS[name].index * n)
-        for name in sorted((numerator.facts | (denominator.facts if denominator else set())))
+        for name in sorted(numerator.facts | (denominator.facts if denominator else set()))
     ]
     codes_read = sorted(elements)
     counts = _Counts()
