@@ -62,6 +62,16 @@ FIGURES = [
         500.0,
         "higher",
     ),
+    ("dashboard_304.{db}.p50", "web.dashboard_304.p50_s", "s", None, "lower"),
+    ("dashboard_304.{db}.p95", "web.dashboard_304.p95_s", "s", 0.15, "lower"),
+    ("dashboard_304.{db}.throughput", "web.dashboard_304.throughput_rps", "req/s", 500.0, "higher"),
+    (
+        "dashboard_304.{db}.not_modified",
+        "web.dashboard_304.not_modified",
+        "requests",
+        None,
+        "higher",
+    ),
     ("dashboard_paced.{db}.p50", "web.dashboard_paced.p50_s", "s", None, "lower"),
     ("dashboard_paced.{db}.p95", "web.dashboard_paced.p95_s", "s", 0.15, "lower"),
     (

@@ -56,9 +56,12 @@ class Client:
         self.port = port
         self.headers = {"Host": HOST, **(headers or {})}
         self.conn: http.client.HTTPConnection | None = None
+        self.etag: str | None = None  # the last answer's ETag
 
-    def request(self, method: str, path: str, body=None) -> tuple[int, bytes]:
-        headers = dict(self.headers)
+    def request(
+        self, method: str, path: str, body=None, extra: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
+        headers = {**self.headers, **(extra or {})}
         data = None
         if body is not None:
             data = json.dumps(body).encode()
@@ -70,6 +73,7 @@ class Client:
                 self.conn.request(method, path, body=data, headers=headers)
                 response = self.conn.getresponse()
                 content = response.read()
+                self.etag = response.getheader("ETag")
                 if response.getheader("Connection", "").lower() == "close":
                     self.close()
                 return response.status, content
@@ -262,29 +266,38 @@ def pages(
     per_client: int = 20,
     budget_s: float = 45.0,
     think_s: float = 0.0,
+    revalidate: bool = False,
 ) -> dict:
     """Every session a client sending ``per_client`` GETs to ``paths(rng)`` in turn, or as
     many as fit in ``budget_s`` (then ``finished`` is False: the figures are over fewer);
     with ``think_s``, pausing that long on average (uniformly 0 to twice it) after each
-    answer, as a person reading the page does."""
+    answer, as a person reading the page does. With ``revalidate``, a client that holds a
+    page asks with ``If-None-Match`` as a browser does (a 304 is a good answer; ``not_modified``
+    counts them)."""
     clients = [Client(port, {"Cookie": f"sessionid={key}"}) for key in sessions]
     stop_at = time.perf_counter() + budget_s
     latencies: list[float] = []
     errors = [0]
+    not_modified = [0]
     lock = threading.Lock()
 
     def work(i: int, client: Client) -> None:
         rng = random.Random(i)
         mine = []
-        bad = 0
+        bad = unchanged = 0
+        held: dict[str, str] = {}
         for _ in range(per_client):
             if time.perf_counter() > stop_at:
                 break
             path = paths(rng)
+            extra = {"If-None-Match": held[path]} if revalidate and path in held else None
             started = time.perf_counter()
             try:
-                status, _body = client.request("GET", path)
-                ok = status == 200
+                status, _body = client.request("GET", path, extra=extra)
+                ok = status == 200 or (status == 304 and extra is not None)
+                unchanged += status == 304
+                if status == 200 and client.etag:
+                    held[path] = client.etag
             except OSError:
                 ok = False
                 client.close()
@@ -295,6 +308,7 @@ def pages(
         with lock:
             latencies.extend(mine)
             errors[0] += bad
+            not_modified[0] += unchanged
 
     wall = _run_clients(clients, work)
     for c in clients:
@@ -304,6 +318,7 @@ def pages(
         "finished": len(latencies) == per_client * len(clients),
         "clients": len(clients),
         "errors": errors[0],
+        "not_modified": not_modified[0],
         "p50_s": percentile(latencies, 50),
         "p95_s": percentile(latencies, 95),
         "max_s": max(latencies) if latencies else None,
@@ -701,6 +716,15 @@ def run(plan, workdir: str, clients: int = 50, per_client: int = 20) -> dict:
                 server.port, sessions, lambda r: "/dashboard/", per_client, budget_s=budget
             )
         out["memory"] = worker_memory(server)  # after the national dashboard, every worker
+        log(f"web: /dashboard/ (leadership) revalidated (If-None-Match), {clients} clients")
+        out["dashboard_304"] = pages(
+            server.port,
+            prepared["sessions"],
+            lambda r: "/dashboard/",
+            per_client,
+            budget_s=45.0,
+            revalidate=True,
+        )
         log(f"web: /dashboard/ (leadership), {clients} clients reading: 1 s between pages")
         out["dashboard_paced"] = pages(
             server.port,

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -43,7 +44,7 @@ def _now() -> datetime.datetime:
     return at.replace(microsecond=at.microsecond // 1000 * 1000)
 
 
-def _who(user) -> tuple[int | None, str, str]:
+def _who(user: Any) -> tuple[int | None, str, str]:
     """(user id, username, via) of an entry: the user given, else the context's."""
     actor = context.current()
     if user is None:
@@ -73,11 +74,11 @@ class Pending:
 def append(
     action: str,
     model: str,
-    object_pk,
+    object_pk: object,
     *,
-    before=None,
-    after=None,
-    user=None,
+    before: dict | None = None,
+    after: dict | None = None,
+    user: Any = None,
     object_repr: str = "",
     at: datetime.datetime | None = None,
 ) -> AuditEntry | None:
@@ -88,7 +89,7 @@ def append(
     return _append([item], user=user, at=at)[0]
 
 
-def append_many(pending: list[Pending], *, user=None, batch_size: int = 1000) -> int:
+def append_many(pending: list[Pending], *, user: Any = None, batch_size: int = 1000) -> int:
     """Append entries in order, chained as ``append`` chains them, with the head locked once
     and the entries inserted in batches: what a bulk import writes is audited at the cost of
     a few queries, not three per record. Every entry gets the same instant. Returns how many."""
@@ -113,7 +114,7 @@ class _Held:
 _local = threading.local()
 
 
-def _hold(pending: list[Pending], user, at: datetime.datetime | None = None) -> bool:
+def _hold(pending: list[Pending], user: Any, at: datetime.datetime | None = None) -> bool:
     """Keep ``pending`` for the holding block's one append, if one is open (``holding``)."""
     held: list[_Held] | None = getattr(_local, "held", None)
     if held is None:
@@ -127,7 +128,7 @@ def _hold(pending: list[Pending], user, at: datetime.datetime | None = None) -> 
     return True
 
 
-def _drop_rolled_back(execute, sql, params, many, context):
+def _drop_rolled_back(execute: Any, sql: Any, params: Any, many: bool, context: Any) -> Any:
     """An execute wrapper: when a savepoint is rolled back, the entries written under it are
     dropped with the rows they describe."""
     result = execute(sql, params, many, context)
@@ -188,7 +189,14 @@ class _Row:
         self.hash = ""
 
 
-def _append(pending, *, user=None, at=None, batch_size: int = 1000, who=None) -> list[AuditEntry]:
+def _append(
+    pending: list[Pending],
+    *,
+    user: Any = None,
+    at: datetime.datetime | None = None,
+    batch_size: int = 1000,
+    who: tuple[int | None, str, str] | None = None,
+) -> list[AuditEntry]:
     user_id, username, via = _who(user) if who is None else who
     # no savepoint of its own: an append that fails fails its whole transaction
     with transaction.atomic(savepoint=False):
@@ -217,7 +225,7 @@ def _append(pending, *, user=None, at=None, batch_size: int = 1000, who=None) ->
                 after=plain(item.after),
                 prev_hash=last_hash,
             )
-            entry.hash = last_hash = entry.compute_hash(last_hash)
+            entry.hash = last_hash = entry.compute_hash(last_hash)  # type: ignore[misc]
             entries.append(entry)
         if one:
             entries[0].save()

@@ -24,10 +24,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from kehoach.metrics import expressions
 from kehoach.metrics import facts as F
 from kehoach.metrics.formulas import Values
+
+if TYPE_CHECKING:
+    from kehoach.plans.models import Plan
 
 Yearly = dict[tuple[int, str, int], Decimal]  # (unit id, element code, year) -> value
 
@@ -72,7 +76,7 @@ Periods = dict[tuple[int, str, int], list[tuple[str, Decimal]]]  # (unit, code, 
 
 
 def load_periods(
-    plan,
+    plan: Plan,
     span: range,
     using: str | None = None,
     org_units: Collection[int] | None = None,
@@ -136,7 +140,7 @@ def fold(
 
 
 def load_yearly(
-    plan,
+    plan: Plan,
     span: range,
     snapshot: bool,
     using: str | None = None,

@@ -51,6 +51,7 @@ from kehoach.plans.planfile import DEFAULT_PLAN_CODE
 from kehoach.reporting.completeness import completeness
 from kehoach.reporting.models import ReportingPeriod, ReportState
 from kehoach.web import fragments
+from kehoach.web.conditional import revalidated
 from kehoach.web.dashboard_evidence import evidence
 from kehoach.web.plans import plan_of_request
 
@@ -289,6 +290,7 @@ def _unit_choices(user, year: int) -> dict[str, list[OrgUnit]] | None:
 
 @require_GET
 @login_required
+@revalidated
 def dashboard(request):
     plan = _plan(request)
     year = _year(request, plan)
@@ -323,6 +325,7 @@ def dashboard(request):
 
 @require_GET
 @login_required
+@revalidated
 def unit_page(request, code: str):
     unit = access.unit_or_404(request.user, code, access.VIEW)
     plan = _plan(request)

@@ -1,6 +1,7 @@
 """GET /api/indicators/ (the engine's JSON) and GET /api/reporting-status/ (who reported)."""
 
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
@@ -11,6 +12,7 @@ from kehoach.accounts import access
 from kehoach.metrics import engine
 from kehoach.plans import scope
 from kehoach.reporting.completeness import status_payload
+from kehoach.web.conditional import revalidated
 
 from .. import permissions
 from ..errors import errors
@@ -32,6 +34,7 @@ class Indicators(APIView):
         parameters=[IndicatorParams],
         responses={200: IndicatorsSerializer, **errors(400, 404)},
     )
+    @method_decorator(revalidated)
     def get(self, request):
         wanted = query(request, IndicatorParams)
         plan = plan_of(wanted.get("plan"))
