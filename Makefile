@@ -10,7 +10,7 @@ LOCK   := requirements.lock
 EXTRAS := test dev bench
 LOCK_ARGS ?=
 
-.PHONY: install lock run test lint typecheck format bench messages clean parser-eval
+.PHONY: install lock run test lint typecheck format bench profile messages clean parser-eval
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ format: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# where a request's milliseconds go (cProfile, in-process, national scale): docs/performance.md
+profile: install
+	$(BIN)/python -m bench.profile --profiles --queries
 
 # The plan reader scored on real published plan texts (recall and precision per text).
 parser-eval: install

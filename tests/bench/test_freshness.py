@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.db import transaction
 
+from kehoach.audit import trail
 from kehoach.followup import explanations
 from kehoach.metrics import engine
 from kehoach.orgunits.models import OrgUnit
@@ -153,6 +154,40 @@ def test_inside_a_transaction_nothing_is_kept_or_served(country):
     fresh(plan)
     with transaction.atomic():
         STProject.objects.create(ref="T", org_unit=units["P1-X1"], name="Dự án", year=2025)
+        assert value(engine.cached_subtree(plan, "VN", YEARS), "VN", "CT5") == 5
+        transaction.set_rollback(True)
+    assert value(fresh(plan), "VN", "CT5") == 4
+
+
+def test_a_request_that_wrote_no_input_is_served_the_kept_facts(
+    country, django_assert_max_num_queries
+):
+    plan, _units = country
+    first = fresh(plan)
+    with transaction.atomic(), trail.holding():
+        ReportingPeriod.open(plan, 2025)  # a write, but not one the engine reads
+        with django_assert_max_num_queries(2):  # the marks, and the new audit entries
+            again = engine.cached_subtree(plan, "VN", YEARS)
+    assert again is first
+
+
+def test_a_request_that_wrote_an_input_reads_it_and_keeps_nothing(country):
+    plan, units = country
+    fresh(plan)
+    with transaction.atomic(), trail.holding():
+        STProject.objects.create(ref="T", org_unit=units["P1-X1"], name="Dự án", year=2025)
+        assert value(engine.cached_subtree(plan, "VN", YEARS), "VN", "CT5") == 5
+        transaction.set_rollback(True)
+    assert value(fresh(plan), "VN", "CT5") == 4
+
+
+def test_a_request_with_an_unaudited_insert_reads_it_and_keeps_nothing(country):
+    plan, units = country
+    fresh(plan)
+    with transaction.atomic(), trail.holding():
+        STProject.objects.bulk_create(
+            [STProject(ref="B", org_unit=units["P1-X1"], name="Dự án", year=2025)]
+        )
         assert value(engine.cached_subtree(plan, "VN", YEARS), "VN", "CT5") == 5
         transaction.set_rollback(True)
     assert value(fresh(plan), "VN", "CT5") == 4

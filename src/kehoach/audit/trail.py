@@ -128,6 +128,16 @@ def _hold(pending: list[Pending], user: Any, at: datetime.datetime | None = None
     return True
 
 
+def held_models() -> frozenset[str] | None:
+    """The models (``app.Model`` labels) this thread's open ``holding`` block has written so
+    far; None when no block is open (then writes are appended as they happen, and what the
+    transaction changed cannot be told from here)."""
+    held: list[_Held] | None = getattr(_local, "held", None)
+    if held is None:
+        return None
+    return frozenset(h.item.model for h in held)
+
+
 def _drop_rolled_back(execute: Any, sql: Any, params: Any, many: bool, context: Any) -> Any:
     """An execute wrapper: when a savepoint is rolled back, the entries written under it are
     dropped with the rows they describe."""

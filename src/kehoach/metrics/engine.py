@@ -47,6 +47,7 @@ from operator import add, itemgetter
 from django.db import connections, router
 from django.utils.translation import gettext as _
 
+from kehoach.audit import trail
 from kehoach.lib.gcpause import gc_paused
 from kehoach.metrics import core, reported
 from kehoach.metrics import facts as F
@@ -562,8 +563,10 @@ def compute_all(
 #   facts, the tree or the plan's indicators change.
 #
 # Nothing is kept or served inside a transaction (a read there may see writes not yet
-# committed), and nothing is kept longer than ``CACHE_SECONDS`` whatever happens (writes
-# that bypass both the ORM and the trail: raw SQL, ``bulk_update``).
+# committed), except a request's whose held audit entries (``trail.holding``) show it wrote
+# none of the engine's inputs: the kept facts are brought up to date for it from committed
+# changes, never read whole. Nothing is kept longer than ``CACHE_SECONDS`` whatever happens
+# (writes that bypass both the ORM and the trail: raw SQL, ``bulk_update``).
 
 CACHE_SECONDS = 300.0
 CACHE_ENTRIES = 512
@@ -628,8 +631,11 @@ def _explained(old: tuple, new: tuple, changes: list[tuple]) -> bool:
     return True
 
 
-def _current_facts(plan, span: range, using: str, marks: tuple[int, tuple, str]) -> _Facts:
-    """The facts of ``span`` as of ``marks``, brought up to date from what changed."""
+def _current_facts(
+    plan, span: range, using: str, marks: tuple[int, tuple, str], reread: bool = True
+) -> _Facts | None:
+    """The facts of ``span`` as of ``marks``, brought up to date from what changed; None when
+    that needs every fact read again and ``reread`` is False."""
     seq, ids, _hash = marks
     key = (using, plan.pk, plan.start_date, span.start, span.stop)
     with _lock:
@@ -670,11 +676,21 @@ def _current_facts(plan, span: range, using: str, marks: tuple[int, tuple, str])
     elif found is not None:
         found = None  # the trail went back (a restored database)
     if found is None:
+        if not reread:
+            return None
         units = _Units(F.unit_rows(using))
         found = _Facts(seq, ids, units, F.load_arrays(plan, span, using=using), next(_versions))
     with _lock:
         _facts[key] = found
     return found
+
+
+def _wrote_no_input() -> bool:
+    """Inside a transaction: whether it is a request's whose held writes (``trail.holding``)
+    touch none of the tables the engine reads. Its reads then see only committed inputs, and
+    the kept facts serve it (a report's submission asks its unit's indicators: the gate)."""
+    held = trail.held_models()
+    return held is not None and held.isdisjoint(F.input_labels())
 
 
 def cached_subtree(
@@ -683,7 +699,8 @@ def cached_subtree(
     """``compute_subtree``, from this process's facts and results while nothing the engine
     reads has changed (see above): the same result, fresh after every committed change."""
     using = _using()
-    if connections[using].in_atomic_block:
+    inside = connections[using].in_atomic_block
+    if inside and not _wrote_no_input():
         return compute_subtree(plan, code, years, depth)
     marks = F.change_marks(using)
     if marks is None:
@@ -694,7 +711,11 @@ def cached_subtree(
             _("The plan %(plan)s has no owner unit; name a unit.") % {"plan": plan.code}
         )
     wanted, span = _years(plan, years)
-    facts = _current_facts(plan, span, using, marks)
+    # inside a transaction the kept facts are brought up to date, never read whole: a read
+    # of everything there would be kept for others with what the transaction wrote unseen
+    facts = _current_facts(plan, span, using, marks, reread=not inside)
+    if facts is None:
+        return compute_subtree(plan, code, years, depth)
     key = (using, plan.pk, code, tuple(wanted), depth)
     with _lock:
         entry = _results.get(key)
