@@ -125,7 +125,7 @@ REPLICA_FIGURES = (
     ]
     + [
         (
-            f"replica.{{db}}.freshness_{mode}_{w}",
+            f"{{db}}.freshness_{mode}_{w}",
             f"replica.{mode}.freshness.{key}",
             "s",
             None,

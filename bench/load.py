@@ -463,8 +463,23 @@ def deadline(
     submit_latency: list[float] = []
     read_latency: list[float] = []
     errors = {"save": 0, "submit": 0, "read": 0}
+    examples: list[dict] = []  # what the first failures were: status (None: timed out), body
     lock = threading.Lock()
     done = threading.Event()
+
+    def failed(kind: str, where: str, status: int | None, body: bytes, seconds: float) -> None:
+        with lock:
+            errors[kind] += 1
+            if len(examples) < 10:
+                examples.append(
+                    {
+                        "kind": kind,
+                        "where": where,
+                        "status": status,
+                        "seconds": round(seconds, 3),
+                        "body": body[:300].decode("utf-8", "replace"),
+                    }
+                )
 
     stop_at = time.perf_counter() + budget_s
 
@@ -485,13 +500,12 @@ def deadline(
             }
             started = time.perf_counter()
             try:
-                status, _ = client.request("PUT", address, body)
+                status, answer = client.request("PUT", address, body)
             except OSError:
-                status = None
+                status, answer = None, b""
                 client.close()
             if status != 200:
-                with lock:
-                    errors["save"] += 1
+                failed("save", address, status, answer, time.perf_counter() - started)
                 continue
             try:
                 status, answer = client.request("POST", address + "submit/")
@@ -506,8 +520,8 @@ def deadline(
                 submit_latency.append(elapsed)
                 if ok:
                     acknowledged.append(code)
-                else:
-                    errors["submit"] += 1
+            if not ok:
+                failed("submit", address, status, answer, elapsed)
 
     def reader(i: int, client: Client) -> None:
         rng = random.Random(100 + i)
@@ -527,7 +541,8 @@ def deadline(
                 client.close()
             with lock:
                 read_latency.append(time.perf_counter() - started)
-                errors["read"] += status != 200
+            if status != 200:
+                failed("read", path, status, b"", time.perf_counter() - started)
 
     sessions = prepared["viewer_sessions"]
     read_clients = [
@@ -549,6 +564,7 @@ def deadline(
         "acknowledged": acknowledged,
         "errors": sum(errors.values()),
         "errors_by_kind": errors,
+        "error_examples": examples,
         "wall_s": wall,
         "submissions_per_s": len(acknowledged) / wall if wall else None,
         "submit_p50_s": percentile(submit_latency, 50),
