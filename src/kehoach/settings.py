@@ -15,6 +15,7 @@ Environment variables:
                             database, never in a backup: keep a copy of it apart)
 """
 
+import contextlib
 import datetime
 import secrets
 from pathlib import Path
@@ -26,6 +27,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 env = environ.Env()
 DATA_DIR = Path(env.str("KEHOACH_DATA_DIR", default=str(Path.cwd()))).resolve()
+# a data directory named but not there yet is made, as the database file in it would be; one
+# that cannot be made is the command line's to report (kehoach.cli.data_dir_problem)
+with contextlib.suppress(OSError):
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
 

@@ -57,3 +57,23 @@ def test_it_ends_a_session_after_a_working_day(client, django_user_model):
         response = client.get("/dashboard/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert settings.SESSION_COOKIE_AGE == 8 * 3600
+
+
+def test_it_makes_a_data_directory_that_is_not_there_yet(tmp_path):
+    where = tmp_path / "kehoach" / "data"
+    result = _run({"KEHOACH_DATA_DIR": str(where)}, "migrate", "--verbosity", "0")
+    assert result.returncode == 0, result.stderr
+    assert (where / "kehoach.db").is_file()
+
+
+def test_it_refuses_a_data_directory_it_cannot_make_in_both_languages(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    result = _run({"KEHOACH_DATA_DIR": str(blocker / "data")}, "migrate")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"thư mục dữ liệu {blocker / 'data'} (KEHOACH_DATA_DIR) không tạo được" in result.stderr
+    assert "cannot be created" in result.stderr
+    result = _run({"KEHOACH_DATA_DIR": str(blocker)}, "check")
+    assert result.returncode == 2 and "không phải là thư mục" in result.stderr
+    assert not list(tmp_path.glob("**/kehoach.db"))
