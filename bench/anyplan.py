@@ -214,7 +214,8 @@ def generate_reported_plan(seed: int = 7, years: Iterable[int] = range(2022, 203
 # --- The DuckDB reference --------------------------------------------------------------------
 
 # The register facts an expression may mix in: each unit's own figure of the year, 0 when it
-# has no such record (as the engine reads them, covered by a register record that year or not).
+# has no such record but holds a record of another register dated in the year (the coverage
+# rule, ``bench.reference.DATED``); a unit-year without any record has no facts (NULL).
 FACT_SQL = {
     "st_projects": "SELECT org_unit_id AS unit, year, COUNT(*) AS v FROM projects GROUP BY ALL",
     "startups_supported": "SELECT org_unit_id AS unit, year(supported_on) AS year, COUNT(*) AS v "
@@ -271,6 +272,8 @@ def build_sql(plan) -> str:
     joins = "".join(
         f" LEFT JOIN fact_{f} ON fact_{f}.unit = o.unit AND fact_{f}.year = o.year" for f in facts
     )
+    if facts:
+        joins += " LEFT JOIN covered c ON c.unit = o.unit AND c.year = o.year"
     raw, parts, sums, values, names = [], [], [], [], []
     for i, (code, numerator, denominator, factor, basis) in enumerate(indicators):
         last = "__last" if basis == "snapshot" else ""
@@ -278,7 +281,9 @@ def build_sql(plan) -> str:
 
         def sql(text: str, last: str = last) -> str:
             text = ELEMENT_RE.sub(lambda m: f'o."{m[1]}{last}"', text)
-            return FACT_RE.sub(lambda m: f"COALESCE(fact_{m[1]}.v, 0)", text)
+            return FACT_RE.sub(
+                lambda m: f"CASE WHEN c.unit IS NOT NULL THEN COALESCE(fact_{m[1]}.v, 0) END", text
+            )
 
         reported = " AND ".join(f'o."{e}{last}" IS NOT NULL' for e in read) or "TRUE"
         raw.append(
@@ -302,6 +307,9 @@ def build_sql(plan) -> str:
         values.append(f'({value})::DOUBLE AS "{code}"')
         names.append(f'"{code}"')
     ctes = "".join(f"fact_{f} AS ({FACT_SQL[f]}),\n" for f in facts)
+    if facts:
+        dated = default_reference.dated_union()
+        ctes += f"covered AS (SELECT DISTINCT unit, year FROM ({dated})),\n"
     return f"""
 WITH RECURSIVE
 tree(ancestor, unit) AS (

@@ -121,7 +121,8 @@ def load(con: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnect
     return con
 
 
-def _dated_union() -> str:
+def dated_union() -> str:
+    """Every record's (unit, year) by the coverage rule's dates, as one UNION ALL."""
     return "\n        UNION ALL ".join(
         f"SELECT org_unit_id AS unit, {expr} AS year FROM {table}" for table, expr in DATED
     )
@@ -171,7 +172,7 @@ project_f AS (
 ),
 dated_f AS (
     SELECT DISTINCT unit, year, TRUE AS dated FROM (
-        {_dated_union()}
+        {dated_union()}
     ) WHERE year BETWEEN $first AND $last
 ),
 facts AS (

@@ -103,3 +103,26 @@ def test_it_builds_the_consolidated_report_of_a_reported_plan(plan, tmp_path):
     assert rows["UBND xã A"][0] == "99%" and rows["UBND xã B"][0] == "100%"
     assert rows["UBND xã C"][0] == "—"  # reported only the numerator: no value, shown as such
     assert rows["Toàn huyện Mẫu"][:3] == ["99,75%", "1", "10.000"]
+
+
+def test_it_counts_a_units_register_facts_only_in_a_year_it_holds_records(plan):
+    """A mix of a reported element and a register fact: a unit's facts are missing (not 0)
+    in a year it holds no record of any register, so it does not count then."""
+    data = read_plan_file(PLAN)
+    mixed = {**data["indicators"][2], "code": "I9", "name": "Trẻ ra lớp và dự án",
+             "numerator": "#{TRE5_RA_LOP} + register.st_projects", "targets": []}  # fmt: skip
+    data["indicators"].append(mixed)
+    load_plan(data)
+    records = {
+        "format": "kehoach-data/1",
+        "st_projects": [{"id": "P1", "org_unit": "XA", "name": "Mô hình", "year": 2025}],
+        "budget": [
+            {"org_unit": "XB", "year": 2025, "kind": "total", "source": "local", "amount": 10**6}
+        ],
+        "values": VALUES,
+    }
+    import_data(records, "values.json")
+    assert _indicators("XA", 2025)["I9"]["value"] == 99 + 1
+    assert _indicators("XB", 2025)["I9"]["value"] == 300 + 0  # a record of 2025: 0 projects
+    assert _indicators("XC", 2025)["I9"]["value"] is None  # reported, but holds no record
+    assert _indicators("HM", 2025)["I9"]["value"] == 100 + 300

@@ -8,7 +8,8 @@ elements (``#{CODE}``) is ``factor × N ÷ D`` where:
   year's last reported period instead;
 - a unit *contributes* to Y only if it reported every element the indicator reads for Y; its
   N and D are the expressions over its own values (and its own register facts, when the
-  expression mixes them);
+  expression mixes them: then only if it holds a record of some register dated in Y, the
+  engine's coverage; a year without any record has no facts, which is not 0);
 - N and D are each summed over the contributing units among those whose data counts for U in
   Y (its subtree; once units merged or ended, the lineage's contributors) **before** dividing:
   a ratio of sums, never an average of ratios;
@@ -189,6 +190,7 @@ def compute(
         for name in sorted(numerator.facts | (denominator.facts if denominator else set()))
     ]
     codes_read = sorted(elements)
+    covered = F.I_COVERED * n  # the unit's own records dated in the year (facts.load_arrays)
     counts = _Counts()
 
     def parts(unit: int, j: int, year: int) -> tuple[Decimal, Decimal | None] | None:
@@ -200,8 +202,10 @@ def compute(
             known[code] = value
         if facts_read:
             facts = own.get(unit)
+            if not facts or facts[covered + j] <= 0:
+                return None  # no record of the unit in the year: its facts are missing, not 0
             for name, offset in facts_read:
-                known[name] = counts.of(facts[offset + j] if facts else 0)
+                known[name] = counts.of(facts[offset + j])
         top = numerator.evaluate_known(known)
         if top is None:
             return None
