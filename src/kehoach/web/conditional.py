@@ -57,17 +57,36 @@ def _messages_waiting(request: HttpRequest) -> bool:
     return storage is not None and len(storage) > 0  # reading them does not use them up
 
 
-def data_etag(request: HttpRequest, *args: object, **kwargs: object) -> str | None:
-    """The entity tag of a GET by a signed-in user, or None (then no 304 and no tag)."""
+def request_marks(request: HttpRequest, using: str) -> tuple | None:
+    """``facts.change_marks`` for this GET: read once, by its tag, and reused by the page's
+    kept body (``fragments.kept``), so the tag and the body name the same state."""
+    found = getattr(request, "_change_marks", None)
+    if found is None or found[0] != using:
+        found = (using, change_marks(using))
+        request._change_marks = found  # type: ignore[attr-defined]
+    return found[1]
+
+
+def request_unread(request: HttpRequest) -> int:
+    """The user's unread notifications for this request: counted once, by its tag, and
+    reused by the menu's badge (``context.navigation``)."""
     from kehoach.notifications.sending import unread_count
 
+    found = getattr(request, "_unread_count", None)
+    if found is None:
+        found = request._unread_count = unread_count(request.user)  # type: ignore[attr-defined]
+    return found
+
+
+def data_etag(request: HttpRequest, *args: object, **kwargs: object) -> str | None:
+    """The entity tag of a GET by a signed-in user, or None (then no 304 and no tag)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
     using = router.db_for_read(OrgUnit)
     if connections[using].in_atomic_block:
         return None
-    marks = change_marks(using)
+    marks = request_marks(request, using)
     if marks is None or _messages_waiting(request):
         return None
     session = getattr(request, "session", None)
@@ -78,7 +97,7 @@ def data_etag(request: HttpRequest, *args: object, **kwargs: object) -> str | No
         access.visibility_key(user),
         getattr(session, "session_key", None),
         request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
-        unread_count(user),
+        request_unread(request),
         marks,
         timezone.localdate().isoformat(),
         code_version(),

@@ -1,5 +1,5 @@
 from kehoach.accounts import access
-from kehoach.notifications.sending import unread_count
+from kehoach.web.conditional import request_unread
 
 
 def navigation(request):
@@ -13,6 +13,6 @@ def navigation(request):
     return {
         "nav": {
             "review": access.may(user, access.REVIEW_REPORT),
-            "unread": unread_count(user),
+            "unread": request_unread(request),
         }
     }

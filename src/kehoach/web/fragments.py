@@ -32,8 +32,8 @@ from django.utils.translation import get_language
 
 from kehoach.accounts import access
 from kehoach.metrics import engine
-from kehoach.metrics.facts import change_marks
 from kehoach.orgunits.models import OrgUnit
+from kehoach.web.conditional import request_marks
 
 PREFIX = "kehoach:page:"
 
@@ -42,7 +42,7 @@ def kept(request, name: str, parts: tuple, build: Callable[[], str]) -> SafeStri
     """The HTML ``build()`` renders for page ``name`` showing ``parts``, from the cache while
     nothing it shows has changed."""
     using = router.db_for_read(OrgUnit)
-    marks = None if connections[using].in_atomic_block else change_marks(using)
+    marks = None if connections[using].in_atomic_block else request_marks(request, using)
     if marks is None:
         return mark_safe(build())
     what = (name, parts, access.visibility_key(request.user), get_language(), marks)
