@@ -60,6 +60,7 @@ class ReportingPeriod(models.Model):
                 "estimate_to": datetime.date(year, 12, 31),
             },
         )
+        period.plan = plan  # the caller's plan, not read again
         return period
 
 

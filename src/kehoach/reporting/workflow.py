@@ -154,10 +154,10 @@ def check_reviewer(report: UnitReport, by, at: datetime.datetime) -> None:
 
 def _locked(report: UnitReport) -> UnitReport:
     """The report's row locked for this transaction (``select_for_update``: two writers of
-    one report meet here), read with its period and unit, which every move checks. Only the
-    report's row is locked (``of``), not the period's or the unit's."""
+    one report meet here), read with its period, plan and unit, which every move checks. Only
+    the report's row is locked (``of``), not the period's, the plan's or the unit's."""
     return (
-        UnitReport.objects.select_related("period", "org_unit")
+        UnitReport.objects.select_related("period__plan", "org_unit")
         .select_for_update(of=("self",))
         .get(pk=report.pk)
     )
