@@ -88,11 +88,18 @@ class ReportView(APIView):
     """One unit's report of one year."""
 
     def report(self, org_unit: str, year: int, action: str = "view") -> UnitReport:
-        """The report, or an unsaved one not started yet; 404/403 by the access rule."""
+        """The report, or an unsaved one not started yet; 404/403 by the access rule. Read
+        with its tasks and moves only to be shown (``view``): a change reads the report again
+        locked, and answers with it read afresh (``answer``)."""
         unit = permissions.unit_or_404(self.request, org_unit)
         plan = plan_of(query(self.request, PlanParam).get("plan"))
         period = period_of(plan, year)
-        found = _with_content(UnitReport.objects.filter(period=period, org_unit=unit)).first()
+        reports = UnitReport.objects.filter(period=period, org_unit=unit)
+        if action == "view":
+            reports = _with_content(reports)
+        else:
+            reports = reports.select_related("org_unit", "period__plan")
+        found = reports.first()
         report = found or UnitReport(period=period, org_unit=unit, unit_name=unit.name)
         return permissions.report_or_404(self.request, report, action)
 
